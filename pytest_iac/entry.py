@@ -1,0 +1,86 @@
+"""What the user named as the stack entry, and the errors that naming can produce.
+
+The entry is one string in one of three forms (``module:callable``, a script such as
+``tap.py``, or an already synthesized ``cdktf.out/`` / ``cdk.tf.json``); this module decides
+which, without importing anything of the user's.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Mapping
+
+EntryKind = Literal["callable", "script", "synthesized"]
+
+_MODULE_CALLABLE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
+
+
+class EntryError(Exception):
+    """The stack entry cannot give a synthesis; the message is ready for the user."""
+
+
+@dataclass(frozen=True)
+class EntrySpec:
+    """A resolved stack entry: the raw string, where it came from, and how to call it."""
+
+    entry: str
+    origin: str  # e.g. "--iac-app", "iac_app in pytest.ini", "app.entry in requirements.yaml"
+    base_dir: Path  # relative paths in ``entry`` are resolved from here
+    stack_id: str | None = None
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> EntryKind:
+        path = self.path
+        if path is not None and path.exists():
+            return "synthesized" if path.is_dir() or path.suffix == ".json" else "script"
+        if _MODULE_CALLABLE.match(self.entry):
+            return "callable"
+        raise EntryError(self._unknown_form_message(path))
+
+    @property
+    def path(self) -> Path | None:
+        if _MODULE_CALLABLE.match(self.entry) and not self.entry.endswith((".py", ".json")):
+            return None
+        return (self.base_dir / self.entry).resolve()
+
+    def describe(self) -> str:
+        return f"{self.entry!r} (from {self.origin})"
+
+    def _unknown_form_message(self, path: Path | None) -> str:
+        if path is not None and (self.entry.endswith((".py", ".json")) or os.sep in self.entry):
+            return (
+                f"stack entry {self.describe()}: no such file or directory: {path}. "
+                "Give a path relative to the directory of the setting that names it."
+            )
+        return (
+            f"stack entry {self.describe()} is not understood. Use 'package.module:callable', "
+            "a path to an entry script such as tap.py, or a synthesized cdktf.out/ or cdk.tf.json."
+        )
+
+
+def user_traceback(exc: BaseException) -> str:
+    """Format ``exc`` keeping only the user's frames (not pytest-iac, the stdlib, or site-packages).
+
+    jsii errors carry the JavaScript stack in their message; those ``at ...`` lines are dropped
+    because they never point at the user's code.
+    """
+    library_roots = {os.path.dirname(os.__file__), os.path.dirname(__file__)}
+    library_roots.update(p for p in sys.path if p.endswith(("site-packages", "dist-packages")))
+    frames = [
+        frame
+        for frame in traceback.extract_tb(exc.__traceback__)
+        if not frame.filename.startswith("<")
+        and not any(frame.filename.startswith(root) for root in library_roots)
+    ]
+    lines = traceback.format_list(frames) if frames else []
+    message = "\n".join(
+        line for line in str(exc).splitlines() if not line.lstrip().startswith("at ")
+    ).strip()
+    lines.append(f"{type(exc).__name__}: {message}\n" if message else f"{type(exc).__name__}\n")
+    return "".join(lines).rstrip()

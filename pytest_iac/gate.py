@@ -1,0 +1,203 @@
+"""The requirement gate: links tests to requirements, collects outcomes, fails the run.
+
+Registered only with ``--iac-requirements``. Under pytest-xdist the controller receives every
+test report through the usual hooks; the links (made at collection, which only workers do)
+travel in ``config.workeroutput``. A worker that sends none makes the gate fail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pytest_iac.state import STATE
+from pytest_iac.verdict import LinkedTest, Verdict, decide, requirement_results, worse
+
+WORKER_KEY = "pytest_iac"
+INTEGRATION_FIXTURES = {"iac_deployment"}
+
+
+class RequirementGate:
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.state = config.stash[STATE]
+        self.requirements = self.state.settings.requirements
+        assert self.requirements is not None
+        self.tests: dict[str, LinkedTest] = {}
+        self.outcomes: dict[str, str] = {}
+        self.partial = False
+        self.deselected: list[pytest.Item] = []
+        self.problems: list[str] = []
+        self.worker_payloads: list[dict[str, Any]] = []
+        self.verdict: Verdict | None = None
+
+    # -- collection -------------------------------------------------------------------------
+    def pytest_deselected(self, items: list[pytest.Item]) -> None:
+        self.deselected.extend(items)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(
+        self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        for item in items:
+            self._link(item, selected=True)
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        for item in self.deselected:
+            self._link(item, selected=False, report_errors=False)
+        self.partial = bool(self.deselected) or _narrowed_by_args(self.config)
+
+    def _link(self, item: pytest.Item, *, selected: bool, report_errors: bool = True) -> None:
+        from pytest_iac.plugin import requirement
+
+        assert self.requirements is not None
+        ids: list[str] = []
+        for mark in item.iter_markers("requirement"):
+            try:
+                ids.extend(requirement(*mark.args, **mark.kwargs))
+            except TypeError as exc:
+                if report_errors:
+                    self._collection_error(item, f"@pytest.mark.requirement: {exc}")
+                return
+        for req_id in ids:
+            if self.requirements.get(req_id) is None and report_errors:
+                hint = self.requirements.closest_id(req_id)
+                self._collection_error(
+                    item,
+                    f"unknown requirement id {req_id!r} in @pytest.mark.requirement"
+                    + (f". Did you mean {hint!r}?" if hint else "")
+                    + f" (ids are defined in {self.requirements.path})",
+                )
+        marker_names = {mark.name for mark in item.iter_markers()}
+        ids.extend(self.requirements.requirements_for_markers(marker_names))
+        known = tuple(dict.fromkeys(i for i in ids if self.requirements.get(i) is not None))
+        if not known:
+            return
+        if selected:
+            item.user_properties.extend(("requirement", req_id) for req_id in known)
+        self.tests[item.nodeid] = LinkedTest(item.nodeid, known, _test_kind(item), selected)
+
+    def _collection_error(self, item: pytest.Item, message: str) -> None:
+        report = pytest.CollectReport(
+            item.nodeid, "failed", f"{item.nodeid}: {message}", [], sections=[]
+        )
+        self.config.hook.pytest_collectreport(report=report)
+
+    # -- results ----------------------------------------------------------------------------
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        outcome = _phase_outcome(report)
+        if outcome is not None:
+            self.outcomes[report.nodeid] = worse(self.outcomes.get(report.nodeid), outcome)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        payload = getattr(node, "workeroutput", {}).get(WORKER_KEY)
+        name = getattr(node, "gateway", None) and node.gateway.id
+        if payload is None:
+            self.problems.append(
+                f"worker {name or '?'} sent no pytest-iac results"
+                + (f" ({error})" if error else "") + "; the gate cannot pass without them"
+            )
+            return
+        self.worker_payloads.append(payload)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> Generator[None, object, object]:
+        try:
+            return (yield)
+        finally:
+            if not session.config.option.collectonly and not _is_worker(self.config):
+                self.verdict = self._decide()
+                if not self.verdict.passed:
+                    session.testsfailed += 1
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if _is_worker(self.config):
+            self.config.workeroutput[WORKER_KEY] = {  # type: ignore[attr-defined]
+                "tests": [t.__dict__ for t in self.tests.values()],
+                "partial": self.partial,
+            }
+            return
+        if session.config.option.collectonly:
+            return
+        if self.verdict is None:
+            self.problems.append("the run ended before any test ran, so no requirement was checked")
+            self.verdict = self._decide()
+            if session.exitstatus == 0:
+                session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        from pytest_iac.report import write_reports
+
+        write_reports(self.config, self.verdict)
+
+    def _decide(self) -> Verdict:
+        for payload in self.worker_payloads:
+            self.partial = self.partial or payload["partial"]
+            for test in payload["tests"]:
+                linked = LinkedTest(**{**test, "requirements": tuple(test["requirements"])})
+                self.tests.setdefault(linked.nodeid, linked)
+        assert self.requirements is not None
+        problems = list(self.problems) + [
+            f"stack synthesis failed: {error.splitlines()[0]}" for error in self.state.synth_errors
+        ]
+        missing = [t.nodeid for t in self.tests.values() if t.selected and t.nodeid not in self.outcomes]
+        results = requirement_results(
+            self.requirements.requirements, list(self.tests.values()), self.outcomes, self.partial
+        )
+        return decide(
+            results,
+            partial=self.partial,
+            strict=self.state.settings.strict,
+            missing_results=missing,
+            problems=problems,
+        )
+
+    # -- output -----------------------------------------------------------------------------
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        if self.verdict is None:
+            return
+        from pytest_iac.report import render_terminal
+
+        render_terminal(terminalreporter, self.verdict, verbose=self.config.option.verbose > 0)
+
+
+def _phase_outcome(report: pytest.TestReport) -> str | None:
+    xfail = hasattr(report, "wasxfail")
+    if report.when == "call":
+        if xfail:
+            return "xfailed" if report.skipped else "xpassed"
+        return report.outcome
+    if report.failed:
+        return "error"
+    if report.skipped:
+        return "xfailed" if xfail else "skipped"
+    return None
+
+
+def _test_kind(item: pytest.Item) -> str:
+    """Integration tests use the deployment fixture, carry an ``integration`` marker, or live in
+    an ``integration`` directory (the layout real cdktf projects use)."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if fixtures & INTEGRATION_FIXTURES or item.get_closest_marker("integration"):
+        return "integration"
+    return "integration" if "integration" in Path(str(item.path)).parts else "unit"
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def _narrowed_by_args(config: pytest.Config) -> bool:
+    """True when the command line named node ids or paths narrower than the default selection."""
+    if config.args_source != pytest.Config.ArgsSource.ARGS:
+        return False
+    defaults = [config.rootpath / p for p in config.getini("testpaths")] or [config.rootpath]
+    given = []
+    for arg in config.args:
+        if "::" in arg:
+            return True
+        given.append((config.invocation_params.dir / arg).resolve())
+    return not all(any(d.resolve().is_relative_to(g) for g in given) for d in defaults)

@@ -1,0 +1,35 @@
+"""The plugin's per-run state, kept in ``config.stash[STATE]`` (never in private attributes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from pytest_iac.settings import Settings
+    from pytest_iac.synth import Synthesis
+
+
+@dataclass
+class ResourceRecorder:
+    """Which resources (by address) each test really examined through the query API."""
+
+    current: str | None = None
+    examined: dict[str, set[str]] = field(default_factory=dict)
+
+    def record(self, address: str) -> None:
+        if self.current is not None:
+            self.examined.setdefault(self.current, set()).add(address)
+
+
+@dataclass
+class State:
+    settings: Settings
+    syntheses: list[Synthesis] = field(default_factory=list)
+    synth_errors: list[str] = field(default_factory=list)
+    resources: ResourceRecorder = field(default_factory=ResourceRecorder)
+
+
+STATE = pytest.StashKey[State]()

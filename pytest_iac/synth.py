@@ -1,0 +1,321 @@
+"""Turn a stack entry into a Synthesis: Terraform JSON per stack, read from a cdktf output dir.
+
+cdktf (or its continuation cdktn) is imported here, lazily, and only for entries that need
+synthesizing. Every ``App`` the user's code creates while we run it is redirected into a
+private output directory, so synthesis never writes into the user's tree.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import importlib.util
+import inspect
+import json
+import os
+import runpy
+import sys
+import time
+from collections.abc import Iterator, MutableMapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Callable
+
+from pytest_iac.entry import EntryError, EntrySpec, user_traceback
+
+if TYPE_CHECKING:
+    from pytest_iac.template import Template
+
+FRAMEWORKS = ("cdktf", "cdktn")
+
+
+@dataclass(frozen=True)
+class SynthesizedStack:
+    """One stack of the synthesis: its name, its ``cdk.tf.json`` and the parsed config."""
+
+    name: str
+    path: Path
+    config: dict[str, Any]
+
+    @property
+    def resource_count(self) -> int:
+        return sum(len(group) for group in self.config.get("resource", {}).values())
+
+
+@dataclass
+class Synthesis:
+    """The result of synthesizing the stack entry once for the session."""
+
+    entry: str
+    outdir: Path
+    manifest: dict[str, Any]
+    stacks: dict[str, SynthesizedStack]
+    timings: dict[str, float]
+    env_read: tuple[str, ...] = ()
+    on_examine: Callable[[str], None] | None = None
+    _templates: dict[str, Template] = field(default_factory=dict, repr=False)
+
+    @property
+    def stack_names(self) -> list[str]:
+        return list(self.stacks)
+
+    @property
+    def resource_count(self) -> int:
+        return sum(stack.resource_count for stack in self.stacks.values())
+
+    def stack(self, name: str) -> Template:
+        """The query object of the stack called ``name``."""
+        if name not in self.stacks:
+            from pytest_iac.requirements import closest
+
+            hint = closest(name, self.stacks)
+            raise LookupError(
+                f"no stack named {name!r} in this synthesis; stacks: {', '.join(self.stacks)}"
+                + (f". Did you mean {hint!r}?" if hint else "")
+            )
+        if name not in self._templates:
+            from pytest_iac.template import Template
+
+            self._templates[name] = Template(
+                self.stacks[name].config, stack_name=name, on_examine=self.on_examine
+            )
+        return self._templates[name]
+
+    def single_stack(self) -> Template:
+        if len(self.stacks) != 1:
+            raise LookupError(
+                f"the app has {len(self.stacks)} stacks ({', '.join(self.stacks) or 'none'}); "
+                "iac_stack needs exactly one. Use iac_synth.stack(name) to choose."
+            )
+        return self.stack(next(iter(self.stacks)))
+
+
+def synthesize(spec: EntrySpec, workdir: Path) -> Synthesis:
+    """Synthesize ``spec`` into ``workdir`` (or read it, for already synthesized output)."""
+    started = time.perf_counter()
+    if spec.kind == "synthesized":
+        assert spec.path is not None
+        return _read_synthesized(spec, spec.path, {"import": 0.0, "synth": 0.0}, started)
+    framework = _import_framework(spec)
+    timings = {"import": time.perf_counter() - started}
+    with _recording_environ() as env_read, _redirected_apps(framework, workdir) as apps:
+        if spec.kind == "script":
+            _run_script(spec)
+        else:
+            _run_callable(spec, framework, apps)
+    timings["synth"] = time.perf_counter() - started - timings["import"]
+    outdirs = [Path(app.outdir) for app in apps if (Path(app.outdir) / "manifest.json").exists()]
+    if not outdirs:
+        raise EntryError(
+            f"stack entry {spec.describe()} synthesized nothing: "
+            + ("it created no App" if not apps else "it created an App but never called app.synth()")
+            + ". An entry script must build an App, add stacks and call app.synth()."
+        )
+    synthesis = _read_synthesized(spec, outdirs[0], timings, started)
+    for extra in outdirs[1:]:
+        synthesis.stacks.update(_read_synthesized(spec, extra, timings, started).stacks)
+    synthesis.env_read = tuple(sorted(env_read))
+    return synthesis
+
+
+def _import_framework(spec: EntrySpec) -> ModuleType:
+    installed = [name for name in FRAMEWORKS if importlib.util.find_spec(name) is not None]
+    if not installed:
+        raise EntryError(
+            f"stack entry {spec.describe()} needs cdktf or cdktn, and neither is installed. "
+            "Install one: pip install 'pytest-iac[cdktf]' (or 'pytest-iac[cdktn]')."
+        )
+    already = [name for name in installed if name in sys.modules]
+    return importlib.import_module((already or installed)[0])
+
+
+def _run_script(spec: EntrySpec) -> None:
+    assert spec.path is not None
+    script = spec.path
+    saved_cwd, saved_path = os.getcwd(), list(sys.path)
+    sys.path.insert(0, str(script.parent))
+    os.chdir(script.parent)
+    try:
+        runpy.run_path(str(script), run_name="__main__")
+    except SystemExit as exc:
+        if exc.code not in (None, 0):
+            raise EntryError(f"stack entry {spec.describe()} exited with status {exc.code}") from None
+    except Exception as exc:
+        raise EntryError(_raised(spec, exc)) from None
+    finally:
+        os.chdir(saved_cwd)
+        sys.path[:] = saved_path
+
+
+def _run_callable(spec: EntrySpec, framework: ModuleType, apps: list[Any]) -> None:
+    target = _resolve_callable(spec)
+    app = framework.App()
+    try:
+        if isinstance(target, type) and issubclass(target, framework.TerraformStack):
+            result = target(app, spec.stack_id or target.__name__, **spec.kwargs)
+        elif _accepts_app(target, spec.kwargs):
+            result = target(app, **spec.kwargs)
+        else:
+            result = target(**spec.kwargs)
+        to_synth = _app_of(result, framework, spec)
+        to_synth.synth()
+    except EntryError:
+        raise
+    except Exception as exc:
+        raise EntryError(_raised(spec, exc)) from None
+
+
+def _resolve_callable(spec: EntrySpec) -> Callable[..., Any]:
+    module_name, _, attr_path = spec.entry.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name and module_name.startswith(exc.name):
+            raise EntryError(
+                f"stack entry {spec.describe()}: no module named {exc.name!r}. Check the "
+                "spelling, and put the project root on sys.path (pytest's 'pythonpath' ini option)."
+            ) from None
+        raise EntryError(_raised(spec, exc, "importing")) from None
+    except Exception as exc:
+        raise EntryError(_raised(spec, exc, "importing")) from None
+    target: Any = module
+    for part in attr_path.split("."):
+        if not hasattr(target, part):
+            from pytest_iac.requirements import closest
+
+            hint = closest(part, [n for n in dir(target) if not n.startswith("_")])
+            raise EntryError(
+                f"stack entry {spec.describe()}: module {module_name!r} has no attribute {part!r}"
+                + (f". Did you mean {hint!r}?" if hint else ".")
+            )
+        target = getattr(target, part)
+    if not callable(target):
+        raise EntryError(f"stack entry {spec.describe()}: {attr_path!r} is not callable")
+    return target
+
+
+def _accepts_app(target: Callable[..., Any], kwargs: Any) -> bool:
+    """True when the callable has a positional parameter that the kwargs do not fill."""
+    try:
+        params = inspect.signature(target).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return any(p.kind in positional and p.name not in kwargs for p in params)
+
+
+def _app_of(result: Any, framework: ModuleType, spec: EntrySpec) -> Any:
+    if isinstance(result, framework.App):
+        return result
+    if isinstance(result, framework.TerraformStack):
+        return framework.App.of(result)
+    raise EntryError(
+        f"stack entry {spec.describe()} returned {type(result).__name__}; "
+        f"it must return a {framework.__name__}.TerraformStack or {framework.__name__}.App."
+    )
+
+
+def _raised(spec: EntrySpec, exc: BaseException, doing: str = "running") -> str:
+    return f"stack entry {spec.describe()} raised while {doing} it:\n{user_traceback(exc)}"
+
+
+@contextlib.contextmanager
+def _redirected_apps(framework: ModuleType, workdir: Path) -> Iterator[list[Any]]:
+    """Make every App created meanwhile write into its own subdirectory of ``workdir``."""
+    app_class = framework.App
+    original_init = app_class.__init__
+    apps: list[Any] = []
+
+    def redirected_init(self: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs["outdir"] = str(workdir / f"app{len(apps)}")
+        original_init(self, *args, **kwargs)
+        apps.append(self)
+
+    app_class.__init__ = redirected_init
+    try:
+        yield apps
+    finally:
+        app_class.__init__ = original_init
+
+
+class _RecordingEnviron(MutableMapping[str, str]):
+    """``os.environ`` stand-in that remembers which variables the stack code looked at."""
+
+    def __init__(self, real: MutableMapping[str, str], seen: set[str]) -> None:
+        self._real, self.seen = real, seen
+
+    def __getitem__(self, key: str) -> str:
+        self.seen.add(key)
+        return self._real[key]
+
+    def __contains__(self, key: object) -> bool:
+        self.seen.add(str(key))
+        return key in self._real
+
+    def __setitem__(self, key: str, value: str) -> None:
+        self._real[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self._real[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._real)
+
+    def __len__(self) -> int:
+        return len(self._real)
+
+    def copy(self) -> dict[str, str]:
+        return dict(self._real)
+
+
+@contextlib.contextmanager
+def _recording_environ() -> Iterator[set[str]]:
+    seen: set[str] = set()
+    real = os.environ
+    os.environ = _RecordingEnviron(real, seen)  # type: ignore[assignment]
+    try:
+        yield seen
+    finally:
+        os.environ = real
+
+
+def _read_synthesized(
+    spec: EntrySpec, location: Path, timings: dict[str, float], started: float
+) -> Synthesis:
+    if location.is_file():
+        outdir, manifest = location.parent, {}
+        stacks = {location.parent.name: _load_stack(spec, location.parent.name, location)}
+    else:
+        outdir = location
+        manifest = _load_json(spec, location / "manifest.json") if (location / "manifest.json").exists() else {}
+        paths = {
+            name: location / entry["synthesizedStackPath"]
+            for name, entry in manifest.get("stacks", {}).items()
+        } or {p.parent.name: p for p in sorted(location.glob("stacks/*/cdk.tf.json"))}
+        if not paths and (location / "cdk.tf.json").exists():
+            paths = {location.name: location / "cdk.tf.json"}
+        if not paths:
+            raise EntryError(
+                f"stack entry {spec.describe()}: {location} holds no synthesized stack "
+                "(no manifest.json, stacks/*/cdk.tf.json or cdk.tf.json). Run 'cdktf synth' first."
+            )
+        stacks = {name: _load_stack(spec, name, path) for name, path in paths.items()}
+    timings = dict(timings, total=time.perf_counter() - started)
+    return Synthesis(entry=spec.entry, outdir=outdir, manifest=manifest, stacks=stacks, timings=timings)
+
+
+def _load_stack(spec: EntrySpec, name: str, path: Path) -> SynthesizedStack:
+    config = _load_json(spec, path)
+    if not isinstance(config, dict):
+        raise EntryError(f"stack entry {spec.describe()}: {path} is not a Terraform JSON object")
+    return SynthesizedStack(name=name, path=path, config=config)
+
+
+def _load_json(spec: EntrySpec, path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise EntryError(f"stack entry {spec.describe()}: {path} is missing") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise EntryError(f"stack entry {spec.describe()}: cannot read {path}: {exc}") from None
