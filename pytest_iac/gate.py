@@ -69,7 +69,7 @@ class RequirementGate:
                     item,
                     f"unknown requirement id {req_id!r} in @pytest.mark.requirement"
                     + (f". Did you mean {hint!r}?" if hint else "")
-                    + f" (ids are defined in {self.requirements.path})",
+                    + f" (ids are defined in {self.requirements.display_path or self.requirements.path})",
                 )
         marker_names = {mark.name for mark in item.iter_markers()}
         ids.extend(self.requirements.requirements_for_markers(marker_names))

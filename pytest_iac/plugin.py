@@ -67,7 +67,7 @@ def pytest_report_header(config: pytest.Config) -> str | None:
         parts.append(f"entry {settings.entry.entry} ({settings.entry.kind})")
     if settings.requirements is not None:
         parts.append(
-            f"requirements {settings.requirements.path} ({len(settings.requirements.requirements)})"
+            f"requirements {settings.requirements.display_path or settings.requirements.path} ({len(settings.requirements.requirements)})"
             + (", strict" if settings.strict else "")
         )
     return "iac: " + ", ".join(parts)
