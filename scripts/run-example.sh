@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The main job: the payment stack example's suite under the pytest-iac gate, with its summary.
+# Sets itself up first. Extra arguments go to pytest (e.g. -k vpc, -v).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+cd examples/payment_stack
+exec ../../.venv/bin/python -m pytest --iac-report-json ../../build/iac-report.json --iac-report-md ../../build/iac-report.md "$@"
