@@ -202,7 +202,8 @@ class _Not(Matcher):
     def test(self, actual: Any) -> MatchResult:
         result = MatchResult(actual, self.name)
         if self._inner.test(actual).is_success:
-            result.fail(self, "expected not to match {expected}, got {actual}", expected=self.pattern, actual=actual)
+            result.fail(self, "expected not to match {expected}, got {actual}",
+                        expected=self.pattern, actual=actual)
         return result
 
 

@@ -282,7 +282,8 @@ def test_missing_sensitive_value_is_masked_and_render_can_mask_everything() -> N
 
 
 def test_sensitive_keys_in_patterns_are_masked_in_matcher_descriptions() -> None:
-    assert repr(Match.object_like({"password": "p", "user": "u"})) == '<object_like {"password": "***", "user": "u"}>'
+    described = repr(Match.object_like({"password": "p", "user": "u"}))
+    assert described == '<object_like {"password": "***", "user": "u"}>'
 
 
 def test_passwordless_keys_are_not_masked() -> None:
@@ -329,7 +330,8 @@ def test_capture_wrong_type_error_masks_sensitive_values() -> None:
 
 def test_capture_next_iterates_multiple_values() -> None:
     cap = Capture()
-    assert Match.evaluate(Match.array_with([{"port": cap}, {"port": cap}]), [{"port": 80}, {"port": 443}]).is_success
+    ports = [{"port": 80}, {"port": 443}]
+    assert Match.evaluate(Match.array_with([{"port": cap}, {"port": cap}]), ports).is_success
     assert cap.as_number() == 80
     assert cap.next() is True
     assert cap.as_number() == 443
@@ -358,7 +360,8 @@ def test_capture_inside_not_and_in_failed_array_attempts_is_discarded() -> None:
     inside_not, in_array = Capture(), Capture()
     assert Match.evaluate({"a": Match.not_({"b": inside_not, "c": 1})}, {"a": {"b": 1, "c": 2}}).is_success
     assert inside_not.values == []
-    assert Match.evaluate(Match.array_with([{"n": in_array, "ok": True}]), [{"n": 1, "ok": False}, {"n": 2, "ok": True}]).is_success
+    elements = [{"n": 1, "ok": False}, {"n": 2, "ok": True}]
+    assert Match.evaluate(Match.array_with([{"n": in_array, "ok": True}]), elements).is_success
     assert in_array.values == [2]
 
 
@@ -374,7 +377,9 @@ def test_capture_with_pattern_only_captures_matching_values() -> None:
 
 
 def test_capture_refuses_null_and_missing() -> None:
-    assert lines({"k": Capture()}, {"k": None}) == ["at /k: expected a non-null value to capture, got null [capture]"]
+    assert lines({"k": Capture()}, {"k": None}) == [
+        "at /k: expected a non-null value to capture, got null [capture]"
+    ]
     assert lines({"k": Capture()}, {}) == ["at /k: missing (expected <capture>) [capture]"]
 
 

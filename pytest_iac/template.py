@@ -1,0 +1,433 @@
+"""Query and assert on a synthesized cdktf stack (``cdk.tf.json``), in the style of
+AWS CDK's ``assertions.Template``: ``find_*`` return matches, ``has_*`` and
+``*_is`` raise an ``AssertionError`` that names the closest candidates.
+
+Every call that really examines a resource reports its address to
+``Template.on_examine`` (see ``ResourceView`` for what counts as reading).
+"""
+
+from __future__ import annotations
+
+import copy
+import fnmatch
+import json
+import os
+import re
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, NamedTuple
+
+from pytest_iac._diff import Candidate, did_you_mean, expectation, listing, mismatch, plural
+from pytest_iac.match import Match, Matcher, MatchResult
+
+__all__ = ["META_ARGUMENTS", "ResourceView", "Template"]
+
+META_ARGUMENTS = frozenset(
+    {"//", "depends_on", "lifecycle", "provider", "count", "for_each", "provisioner", "connection"}
+)
+_Tested = tuple[Matcher, list[tuple["_Entry", MatchResult]]]
+_TOKEN = re.compile(r"(?<![\w.\-])((?:data\.)?[A-Za-z][\w-]*\.[A-Za-z_][\w-]*)")
+
+
+class _Entry(NamedTuple):
+    address: str
+    type: str
+    name: str
+    body: Mapping[str, Any]
+    is_data: bool
+
+    @property
+    def path(self) -> str | None:
+        meta = self.body.get("//", {}).get("metadata", {})
+        return meta.get("path") if isinstance(meta, Mapping) else None
+
+    @property
+    def arguments(self) -> dict[str, Any]:
+        return {k: v for k, v in self.body.items() if k not in META_ARGUMENTS}
+
+    def candidate(self, result: MatchResult) -> Candidate:
+        return Candidate(self.address, result, self.path)
+
+
+class ResourceView(Mapping[str, Any]):
+    """Read-only view of one resource's arguments (meta-arguments excluded).
+
+    Reading a value (``view[k]``, ``get``, ``items``, ``values``, ``body``,
+    ``depends_on``, ``lifecycle``) reports the resource as examined; ``len``,
+    ``in``, iterating keys and ``ref`` do not. Values are deep copies, so a
+    test cannot corrupt a template shared with other tests."""
+
+    def __init__(self, entry: _Entry, examine: Callable[[str], None]) -> None:
+        self._entry, self._examine = entry, examine
+        self._args = entry.arguments
+        self.address, self.type, self.name = entry.address, entry.type, entry.name
+        self.is_data = entry.is_data
+        self.path: str | None = entry.path
+        meta = entry.body.get("//", {}).get("metadata", {})
+        self.unique_id: str | None = meta.get("uniqueId") if isinstance(meta, Mapping) else None
+
+    def __getitem__(self, key: str) -> Any:
+        self._examine(self.address)
+        return copy.deepcopy(self._args[key])
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._args
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._args))
+
+    def __len__(self) -> int:
+        return len(self._args)
+
+    def items(self) -> Any:
+        self._examine(self.address)
+        return copy.deepcopy(self._args).items()
+
+    def values(self) -> Any:
+        self._examine(self.address)
+        return copy.deepcopy(self._args).values()
+
+    @property
+    def body(self) -> dict[str, Any]:
+        """The whole resource body, meta-arguments included."""
+        self._examine(self.address)
+        return copy.deepcopy(dict(self._entry.body))
+
+    @property
+    def depends_on(self) -> list[str]:
+        return list(self.body.get("depends_on", []))
+
+    @property
+    def lifecycle(self) -> dict[str, Any]:
+        return dict(self.body.get("lifecycle", {}))
+
+    def ref(self, attribute: str) -> str:
+        """The Terraform reference to an attribute, e.g. ``${aws_vpc.vpc.id}``."""
+        return "${" + f"{self.address}.{attribute}" + "}"
+
+    def __repr__(self) -> str:
+        return f"ResourceView({self.address!r}, path={self.path!r})"
+
+
+class Template:
+    """A synthesized Terraform JSON configuration, ready to be queried."""
+
+    def __init__(self, config: Mapping[str, Any], *, stack_name: str = "stack",
+                 on_examine: Callable[[str], None] | None = None) -> None:
+        if not isinstance(config, Mapping):
+            raise TypeError(f"Template needs the Terraform JSON object, got {type(config).__name__}")
+        self._config: dict[str, Any] = copy.deepcopy(dict(config))
+        self.stack_name = stack_name
+        self.on_examine = on_examine
+        self._entries: dict[str, _Entry] = {}
+        for section, prefix, is_data in (("resource", "", False), ("data", "data.", True)):
+            for rtype, named in sorted(self._config.get(section, {}).items()):
+                for name, body in sorted(named.items()):
+                    if not isinstance(body, Mapping):
+                        raise ValueError(f"{section}.{rtype}.{name} is not a JSON object")
+                    address = f"{prefix}{rtype}.{name}"
+                    self._entries[address] = _Entry(address, rtype, name, body, is_data)
+        self._references: dict[str, set[str]] | None = None
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str], **kw: Any) -> Template:
+        """Read ``cdk.tf.json`` (or the stack directory holding it).
+
+        ``stack_name`` defaults to the metadata's ``stackName``, else the directory name."""
+        if os.path.isdir(path):
+            path = os.path.join(path, "cdk.tf.json")
+        with open(path, encoding="utf-8") as fh:
+            config = json.load(fh)
+        meta = config.get("//", {}).get("metadata", {})
+        folder = os.path.basename(os.path.dirname(os.path.abspath(path)))
+        kw.setdefault("stack_name", meta.get("stackName") or folder)
+        return cls(config, **kw)
+
+    def __repr__(self) -> str:
+        return f"<Template {self.stack_name!r}: {plural(len(self.resource_addresses), 'resource')}>"
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """A deep copy of the configuration."""
+        return copy.deepcopy(self._config)
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _examine(self, address: str) -> None:
+        callback = self.on_examine
+        if callback is not None:
+            callback(address)
+
+    def _view(self, entry: _Entry) -> ResourceView:
+        return ResourceView(entry, self._examine)
+
+    def _of_type(self, rtype: str, data: bool) -> list[_Entry]:
+        return [e for e in self._entries.values() if e.type == rtype and e.is_data == data]
+
+    def _types(self, data: bool) -> list[str]:
+        return sorted({e.type for e in self._entries.values() if e.is_data == data})
+
+    def _test(self, entries: list[_Entry], props: Any, whole: bool) -> _Tested:
+        root = _root(props)
+        return root, [(e, root.test(dict(e.body) if whole else e.arguments).finish()) for e in entries]
+
+    def _none_of_type(self, rtype: str, data: bool) -> AssertionError:
+        kind = "data sources" if data else "resources"
+        return AssertionError(
+            f"Template has no {kind} of type {rtype}.\n" + did_you_mean("types", rtype, self._types(data))
+        )
+
+    def _find(self, rtype: str, props: Any, data: bool) -> dict[str, ResourceView]:
+        _, tested = self._test(self._of_type(rtype, data), props, whole=False)
+        return {e.address: self._view(e) for e, r in tested if r.is_success}
+
+    def _assert_has(self, rtype: str, props: Any, data: bool, whole: bool) -> None:
+        entries = self._of_type(rtype, data)
+        if not entries:
+            raise self._none_of_type(rtype, data)
+        root, tested = self._test(entries, props, whole)
+        matched = [e.address for e, r in tested if r.is_success]
+        for address in matched:
+            self._examine(address)
+        if matched:
+            return
+        noun = plural(len(entries), "data source" if data else "resource")
+        what = "definition" if whole else "properties"
+        verdict = "it does not match" if len(entries) == 1 else "none match"
+        header = f"Template has {noun} of type {rtype}, but {verdict} the expected {what}."
+        raise mismatch(header, root, [e.candidate(r) for e, r in tested])
+
+    def _assert_all(self, rtype: str, props: Any, whole: bool) -> None:
+        entries = self._of_type(rtype, False)
+        if not entries:
+            raise self._none_of_type(rtype, False)
+        root, tested = self._test(entries, props, whole)
+        for entry in entries:
+            self._examine(entry.address)
+        failed = [e.candidate(r) for e, r in tested if not r.is_success]
+        if not failed:
+            return
+        what = "definition" if whole else "properties"
+        lines = [f"{len(failed)} of {plural(len(entries), 'resource')} of type {rtype} do not match"
+                 f" the expected {what}.", expectation(root)]
+        for cand in failed[:3]:
+            lines += [f"{cand.label}:", cand.block(root)]
+        if len(failed) > 3:
+            lines.append(f"... and {len(failed) - 3} more: {listing([c.address for c in failed[3:]])}")
+        raise AssertionError("\n".join(lines))
+
+    def _entry(self, address: str) -> _Entry:
+        try:
+            return self._entries[address]
+        except KeyError:
+            raise AssertionError(
+                f"Template has no resource {address}.\n"
+                + did_you_mean("addresses", address, list(self._entries))
+            ) from None
+
+    # -- resources -------------------------------------------------------------------------
+
+    def find_resources(self, type: str, props: Any = None) -> dict[str, ResourceView]:
+        """Resources of ``type`` whose arguments match ``props`` (None: all), by address."""
+        return self._find(type, props, data=False)
+
+    def has_resource_properties(self, type: str, props: Any) -> None:
+        """At least one resource's arguments (body minus meta-arguments) match ``props``."""
+        self._assert_has(type, props, data=False, whole=False)
+
+    def has_resource(self, type: str, props: Any) -> None:
+        """At least one resource's whole body (meta-arguments included) matches ``props``."""
+        self._assert_has(type, props, data=False, whole=True)
+
+    def resource_count_is(self, type: str, count: int) -> None:
+        found = [e.address for e in self._of_type(type, False)]
+        if len(found) == count:
+            return
+        message = f"Expected {plural(count, 'resource')} of type {type}, found {len(found)}"
+        if found:
+            raise AssertionError(f"{message}: {listing(found, 10)}")
+        raise AssertionError(f"{message}.\n" + did_you_mean("types", type, self._types(False)))
+
+    def resource_properties_count_is(self, type: str, props: Any, count: int) -> None:
+        root, tested = self._test(self._of_type(type, False), props, whole=False)
+        matched = [e.address for e, r in tested if r.is_success]
+        for address in matched:
+            self._examine(address)
+        if len(matched) == count:
+            return
+        header = (f"Expected {plural(count, 'resource')} of type {type} matching the expected properties,"
+                  f" found {len(matched)}" + (f": {listing(matched, 10)}" if matched else "."))
+        if not tested:
+            hint = did_you_mean("types", type, self._types(False))
+            raise AssertionError("\n".join([header, expectation(root), hint]))
+        shown = [e.candidate(r) for e, r in tested if not r.is_success] if len(matched) < count else []
+        raise mismatch(header, root, shown)
+
+    def all_resources_properties(self, type: str, props: Any) -> None:
+        """Every resource of ``type`` (there must be at least one) has arguments matching ``props``."""
+        self._assert_all(type, props, whole=False)
+
+    def all_resources(self, type: str, props: Any) -> None:
+        self._assert_all(type, props, whole=True)
+
+    def resource(self, address: str) -> ResourceView:
+        """The resource (or ``data.`` source) at ``address``, e.g. ``aws_vpc.vpc``."""
+        return self._view(self._entry(address))
+
+    def resource_by_path(self, path: str) -> ResourceView:
+        """By construct path, with or without the leading stack name: ``payments/vpc`` or ``vpc``."""
+        path = path.strip("/")
+        by_path = {e.path: e for e in self._entries.values() if e.path}
+        if path in by_path:
+            return self._view(by_path[path])
+        for full, entry in by_path.items():
+            if full.partition("/")[2] == path:
+                return self._view(entry)
+        raise AssertionError(
+            f"Template has no construct at path {path!r}.\n" + did_you_mean("paths", path, sorted(by_path))
+        )
+
+    def resources(self, type: str | None = None) -> list[ResourceView]:
+        return [self._view(e) for e in self._entries.values()
+                if not e.is_data and (type is None or e.type == type)]
+
+    @property
+    def resource_types(self) -> list[str]:
+        return self._types(False)
+
+    @property
+    def resource_addresses(self) -> list[str]:
+        return [a for a, e in self._entries.items() if not e.is_data]
+
+    # -- data sources, outputs, providers, backend ------------------------------------------
+
+    def find_data_sources(self, type: str, props: Any = None) -> dict[str, ResourceView]:
+        return self._find(type, props, data=True)
+
+    def has_data_source(self, type: str, props: Any) -> None:
+        self._assert_has(type, props, data=True, whole=False)
+
+    def find_outputs(self, name: str = "*", props: Any = None) -> dict[str, dict[str, Any]]:
+        """Outputs whose name matches the glob ``name`` and whose definition matches ``props``."""
+        root = _root(props)
+        return {n: copy.deepcopy(o) for n, o in sorted(self._config.get("output", {}).items())
+                if fnmatch.fnmatchcase(n, name) and root.test(o).finish().is_success}
+
+    def has_output(self, name: str, props: Any = None) -> None:
+        outputs = self._config.get("output", {})
+        named = {n: o for n, o in sorted(outputs.items()) if fnmatch.fnmatchcase(n, name)}
+        if not named:
+            raise AssertionError(f"Template has no output matching {name!r}.\n"
+                                 + did_you_mean("outputs", name, sorted(outputs)))
+        root = _root(props)
+        tested = {n: root.test(o).finish() for n, o in named.items()}
+        if any(r.is_success for r in tested.values()):
+            return
+        masked = {n for n, o in named.items() if isinstance(o, Mapping) and o.get("sensitive") is True}
+        header = (f"Template has {plural(len(named), 'output')} matching {name!r},"
+                  " but none match the expected properties.")
+        raise mismatch(header, root, [Candidate(n, r, masked=n in masked) for n, r in tested.items()])
+
+    def find_providers(self, name: str | None = None) -> dict[str, list[dict[str, Any]]]:
+        """Provider configurations by provider name (aliases are extra entries in the list)."""
+        found: dict[str, list[dict[str, Any]]] = {}
+        for pname, configs in sorted(self._config.get("provider", {}).items()):
+            if name is None or pname == name:
+                found[pname] = copy.deepcopy(list(configs) if isinstance(configs, list) else [configs])
+        return found
+
+    def has_provider(self, name: str, props: Any = None) -> None:
+        configs = self.find_providers(name).get(name)
+        if not configs:
+            raise AssertionError(f"Template has no provider {name!r}.\n"
+                                 + did_you_mean("providers", name, sorted(self.find_providers())))
+        root = _root(props)
+        tested = [root.test(c).finish() for c in configs]
+        if any(r.is_success for r in tested):
+            return
+        labels = [f"provider {name}" + (f" (alias {c['alias']})" if "alias" in c else f" [{i}]")
+                  for i, c in enumerate(configs)]
+        header = (f"Template has {plural(len(configs), 'configuration')} of provider {name!r},"
+                  " but none match the expected properties.")
+        raise mismatch(header, root, [Candidate(lbl, r) for lbl, r in zip(labels, tested)])
+
+    @property
+    def backend(self) -> tuple[str, dict[str, Any]] | None:
+        """``("s3", {...})``; Terraform Cloud (``terraform.cloud``) is reported as ``("cloud", {...})``."""
+        terraform = self._config.get("terraform", {})
+        for btype, settings in sorted(terraform.get("backend", {}).items()):
+            return btype, copy.deepcopy(settings)
+        if "cloud" in terraform:
+            return "cloud", copy.deepcopy(terraform["cloud"])
+        return None
+
+    def has_backend(self, type: str, props: Any = None) -> None:
+        backend = self.backend
+        if backend is None:
+            raise AssertionError(f"Template has no backend configured (expected {type!r}); "
+                                 "Terraform would default to local state.")
+        if backend[0] != type:
+            raise AssertionError(f"Template uses backend {backend[0]!r}, expected {type!r}.")
+        if props is None:
+            return
+        root = Match.as_matcher(props)
+        result = root.test(backend[1]).finish()
+        if not result.is_success:
+            raise AssertionError("\n".join([f"Backend {type!r} does not match the expected properties.",
+                                            expectation(root), result.render(indent="  ", root=root.name)]))
+
+    # -- references ------------------------------------------------------------------------
+
+    def _reference_graph(self) -> dict[str, set[str]]:
+        if self._references is None:
+            known = set(self._entries)
+            self._references = {
+                address: {t for t in _referenced(e.body) if t in known and t != address}
+                for address, e in self._entries.items()
+            }
+        return self._references
+
+    def references_from(self, address: str) -> list[str]:
+        """Addresses (resources and data sources) that ``address`` refers to."""
+        self._entry(address)
+        return sorted(self._reference_graph()[address])
+
+    def references_to(self, address: str) -> list[str]:
+        """Addresses whose bodies refer to ``address``."""
+        self._entry(address)
+        return sorted(a for a, refs in self._reference_graph().items() if address in refs)
+
+
+def _root(props: Any) -> Matcher:
+    return Match.any_value() if props is None else Match.as_matcher(props)
+
+
+def _expressions(text: str) -> Iterator[str]:
+    """The ``${...}`` interpolations in a string (``$${`` is an escape), braces balanced."""
+    start = text.find("${")
+    while start != -1:
+        if start > 0 and text[start - 1] == "$":
+            start = text.find("${", start + 2)
+            continue
+        depth, end = 0, start + 1
+        while end < len(text):
+            depth += {"{": 1, "}": -1}.get(text[end], 0)
+            if depth == 0:
+                break
+            end += 1
+        yield text[start + 2:end]
+        start = text.find("${", end)
+
+
+def _referenced(body: Any, key: str | None = None) -> Iterator[str]:
+    if isinstance(body, Mapping):
+        for k, v in body.items():
+            if k != "//":
+                yield from _referenced(v, k)
+    elif isinstance(body, list):
+        for item in body:
+            yield from _referenced(item, key)
+    elif isinstance(body, str):
+        if key == "depends_on":
+            yield body
+        for expression in _expressions(body):
+            yield from _TOKEN.findall(expression)
