@@ -1,8 +1,10 @@
-"""The requirement gate: links tests to requirements, collects outcomes, fails the run.
+"""The gate: links tests to requirements, gathers the run's evidence, fails the run.
 
-Registered only with ``--iac-requirements``. Under pytest-xdist the controller receives every
-test report through the usual hooks; the links (made at collection, which only workers do)
-travel in ``config.workeroutput``. A worker that sends none makes the gate fail.
+Registered only with ``--iac-requirements``. Each test process (the only one, or every xdist
+worker) packs its evidence into one JSON-safe payload: linked tests, line-coverage data, the
+resources that exist and those the tests examined, the syntheses made. The controller
+receives test reports through the usual hooks and payloads through ``config.workeroutput``;
+a worker that sends none makes the gate fail.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ class RequirementGate:
         self.partial = False
         self.deselected: list[pytest.Item] = []
         self.problems: list[str] = []
-        self.worker_payloads: list[dict[str, Any]] = []
+        self.payloads: list[dict[str, Any]] = []
         self.verdict: Verdict | None = None
 
     # -- collection -------------------------------------------------------------------------
@@ -39,9 +41,7 @@ class RequirementGate:
         self.deselected.extend(items)
 
     @pytest.hookimpl(trylast=True)
-    def pytest_collection_modifyitems(
-        self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
-    ) -> None:
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         for item in items:
             self._link(item, selected=True)
 
@@ -71,22 +71,21 @@ class RequirementGate:
                     + (f". Did you mean {hint!r}?" if hint else "")
                     + f" (ids are defined in {self.requirements.display_path or self.requirements.path})",
                 )
-        marker_names = {mark.name for mark in item.iter_markers()}
-        ids.extend(self.requirements.requirements_for_markers(marker_names))
+        ids.extend(self.requirements.requirements_for_markers(m.name for m in item.iter_markers()))
         known = tuple(dict.fromkeys(i for i in ids if self.requirements.get(i) is not None))
         if not known:
             return
         if selected:
             item.user_properties.extend(("requirement", req_id) for req_id in known)
-        self.tests[item.nodeid] = LinkedTest(item.nodeid, known, _test_kind(item), selected)
+        self.tests[item.nodeid] = LinkedTest(
+            item.nodeid, known, _test_kind(item), selected, hollow=_hollow(item) if selected else None
+        )
 
     def _collection_error(self, item: pytest.Item, message: str) -> None:
-        report = pytest.CollectReport(
-            item.nodeid, "failed", f"{item.nodeid}: {message}", [], sections=[]
-        )
+        report = pytest.CollectReport(item.nodeid, "failed", f"{item.nodeid}: {message}", [], sections=[])
         self.config.hook.pytest_collectreport(report=report)
 
-    # -- results ----------------------------------------------------------------------------
+    # -- evidence ---------------------------------------------------------------------------
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         outcome = _phase_outcome(report)
         if outcome is not None:
@@ -95,14 +94,34 @@ class RequirementGate:
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
         payload = getattr(node, "workeroutput", {}).get(WORKER_KEY)
-        name = getattr(node, "gateway", None) and node.gateway.id
         if payload is None:
+            name = getattr(getattr(node, "gateway", None), "id", "?")
             self.problems.append(
-                f"worker {name or '?'} sent no pytest-iac results"
+                f"worker {name} sent no pytest-iac results"
                 + (f" ({error})" if error else "") + "; the gate cannot pass without them"
             )
-            return
-        self.worker_payloads.append(payload)
+        else:
+            self.payloads.append(payload)
+
+    def _own_payload(self) -> dict[str, Any]:
+        """This process's evidence. Stops line-coverage measurement: call once, after the tests."""
+        from pytest_iac import linecov
+
+        state = self.state
+        coverage = None
+        if state.measurement is not None:
+            coverage = state.measurement.stop()
+        elif state.cov_mode == "pytest-cov":
+            coverage = linecov.from_pytest_cov(self.config.pluginmanager.getplugin("_cov"))
+        examined = set().union(*state.resources.examined.values()) if state.resources.examined else set()
+        return {
+            "tests": [t.to_json() for t in self.tests.values()],
+            "partial": self.partial,
+            "coverage": coverage,
+            "addresses": sorted({a for s in state.syntheses for a in s.addresses()}),
+            "examined": sorted(examined),
+            "syntheses": [s.summary() for s in state.syntheses],
+        }
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtestloop(self, session: pytest.Session) -> Generator[None, object, object]:
@@ -110,6 +129,8 @@ class RequirementGate:
             return (yield)
         finally:
             if not session.config.option.collectonly and not _is_worker(self.config):
+                if self.state.cov_mode != "workers":
+                    self.payloads.append(self._own_payload())
                 self.verdict = self._decide()
                 if not self.verdict.passed:
                     session.testsfailed += 1
@@ -117,10 +138,7 @@ class RequirementGate:
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if _is_worker(self.config):
-            self.config.workeroutput[WORKER_KEY] = {  # type: ignore[attr-defined]
-                "tests": [t.__dict__ for t in self.tests.values()],
-                "partial": self.partial,
-            }
+            self.config.workeroutput[WORKER_KEY] = self._own_payload()  # type: ignore[attr-defined]
             return
         if session.config.option.collectonly:
             return
@@ -134,26 +152,10 @@ class RequirementGate:
         write_reports(self.config, self.verdict)
 
     def _decide(self) -> Verdict:
-        for payload in self.worker_payloads:
-            self.partial = self.partial or payload["partial"]
-            for test in payload["tests"]:
-                linked = LinkedTest(**{**test, "requirements": tuple(test["requirements"])})
-                self.tests.setdefault(linked.nodeid, linked)
-        assert self.requirements is not None
-        problems = list(self.problems) + [
-            f"stack synthesis failed: {error.splitlines()[0]}" for error in self.state.synth_errors
-        ]
-        missing = [t.nodeid for t in self.tests.values() if t.selected and t.nodeid not in self.outcomes]
-        results = requirement_results(
-            self.requirements.requirements, list(self.tests.values()), self.outcomes, self.partial
-        )
-        return decide(
-            results,
-            partial=self.partial,
-            strict=self.state.settings.strict,
-            missing_results=missing,
-            problems=problems,
-        )
+        from pytest_iac.evidence import evaluate
+
+        return evaluate(self.state, self.requirements, self.tests, self.outcomes, self.payloads,
+                        partial=self.partial, problems=self.problems, rootdir=self.config.rootpath)
 
     # -- output -----------------------------------------------------------------------------
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
@@ -175,6 +177,17 @@ def _phase_outcome(report: pytest.TestReport) -> str | None:
     if report.skipped:
         return "xfailed" if xfail else "skipped"
     return None
+
+
+def _hollow(item: pytest.Item) -> str | None:
+    from pytest_iac.hollow import hollow_reason
+
+    function = getattr(item, "function", None)
+    reason = hollow_reason(function) if function is not None else None
+    if reason is None:
+        return None
+    path, line, _ = item.location
+    return f"{path}:{(line or 0) + 1}: {reason}"
 
 
 def _test_kind(item: pytest.Item) -> str:

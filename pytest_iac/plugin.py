@@ -7,6 +7,7 @@ is a separate plugin object, registered only when ``--iac-requirements`` is give
 
 from __future__ import annotations
 
+import os
 from collections.abc import Generator
 
 import pytest
@@ -36,6 +37,27 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
+    """Resolve the settings, and start measuring line coverage before any conftest (and so
+    any stack module) is imported."""
+    state = State(settings=resolve(early_config))
+    early_config.stash[STATE] = state
+    cov = state.settings.coverage
+    if cov is None or not cov.sources:
+        return
+    namespace = early_config.known_args_namespace
+    if getattr(namespace, "cov_source", None) and early_config.pluginmanager.has_plugin("pytest_cov"):
+        state.cov_mode = "pytest-cov"
+    elif getattr(namespace, "numprocesses", None) and "PYTEST_XDIST_WORKER" not in os.environ:
+        state.cov_mode = "workers"
+    else:
+        from pytest_iac.linecov import Measurement
+
+        state.cov_mode = "own"
+        state.measurement = Measurement(cov.sources, cov.branch)
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
@@ -43,16 +65,9 @@ def pytest_configure(config: pytest.Config) -> None:
         "(pytest-iac); it counts for them when it passes",
     )
     config.addinivalue_line("markers", "iac_check: a built-in pytest-iac check item")
-    settings = resolve(config)
-    if settings.entry is not None:
-        from pytest_iac.entry import EntryError
-
-        try:
-            settings.entry.kind  # noqa: B018 - validates the entry's form now, as a usage error
-        except EntryError as exc:
-            raise pytest.UsageError(str(exc)) from None
-    config.stash[STATE] = State(settings=settings)
-    if settings.requirements is not None:
+    if STATE not in config.stash:  # the plugin was registered after the initial conftests
+        config.stash[STATE] = State(settings=resolve(config))
+    if config.stash[STATE].settings.requirements is not None:
         from pytest_iac.gate import RequirementGate
 
         config.pluginmanager.register(RequirementGate(config), GATE_PLUGIN_NAME)
@@ -70,7 +85,19 @@ def pytest_report_header(config: pytest.Config) -> str | None:
             f"requirements {settings.requirements.display_path or settings.requirements.path} ({len(settings.requirements.requirements)})"
             + (", strict" if settings.strict else "")
         )
+    cov = settings.coverage
+    if cov is not None:
+        measured = {
+            "own": f"line coverage of {', '.join(_short(s) for s in cov.sources)} (min {cov.fail_under:g}%)",
+            "workers": f"line coverage of {', '.join(_short(s) for s in cov.sources)} (min {cov.fail_under:g}%, from workers)",
+            "pytest-cov": f"line coverage (min {cov.fail_under:g}%) reusing pytest-cov's measurement",
+        }.get(config.stash[STATE].cov_mode or "", "line coverage: nothing to measure")
+        parts.append(measured)
     return "iac: " + ", ".join(parts)
+
+
+def _short(source: str) -> str:
+    return os.path.relpath(source) if os.path.isabs(source) else source
 
 
 @pytest.hookimpl(wrapper=True)

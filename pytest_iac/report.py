@@ -33,6 +33,9 @@ def render_terminal(tr: pytest.TerminalReporter, verdict: Verdict, *, verbose: b
         if verbose:
             for test in result.tests:
                 tr.write_line(f"{'':<{width}}    {test['outcome']:<9} {test['nodeid']}")
+    for location in verdict.extras.get("hollow", []):
+        tr.write_line(f"hollow test (does not count): {location}", yellow=True)
+    _render_coverage(tr, verdict.extras)
     if verdict.partial:
         tr.write_line("partial run: requirements outside it are 'not run' (--iac-strict fails them)")
     if verdict.passed:
@@ -41,22 +44,55 @@ def render_terminal(tr: pytest.TerminalReporter, verdict: Verdict, *, verbose: b
         tr.write_line("FAIL " + " | ".join(verdict.reasons), red=True, bold=True)
 
 
+def _render_coverage(tr: pytest.TerminalReporter, extras: dict[str, Any]) -> None:
+    line = extras.get("coverage")
+    if line is not None:
+        figure = "not measured" if line["percent"] is None else f"{line['percent']:.2f}%"
+        tr.write_line(f"line coverage: {figure} (required {line['fail_under']:g}%)"
+                      + (f" - {line['note']}" if line.get("note") else ""))
+        for filename, lines in line["missing"].items():
+            tr.write_line(f"  {filename}: missing {_ranges(lines)}")
+    resources = extras.get("resources")
+    if resources is not None:
+        figure = "no stack synthesized" if resources["percent"] is None else (
+            f"{resources['covered']}/{resources['total']} asserted on ({resources['percent']:.2f}%)")
+        required = "report only" if resources["fail_under"] is None else f"required {resources['fail_under']:g}%"
+        tr.write_line(f"resource coverage: {figure} ({required})")
+        for rtype, addresses in resources["uncovered"].items():
+            tr.write_line(f"  {rtype}: {', '.join(addresses)}")
+
+
+def _ranges(lines: list[int]) -> str:
+    """1, 2, 3, 7 -> '1-3, 7', as coverage's term-missing shows them."""
+    spans: list[list[int]] = []
+    for number in lines:
+        if spans and number == spans[-1][1] + 1:
+            spans[-1][1] = number
+        else:
+            spans.append([number, number])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
+
+
 def report_data(config: pytest.Config, verdict: Verdict) -> dict[str, Any]:
-    state = config.stash[STATE]
-    syntheses = state.syntheses
-    return {
+    syntheses = verdict.extras.get("syntheses", [])
+    data = {
         "version": REPORT_VERSION,
         "verdict": "pass" if verdict.passed else "fail",
         "reasons": verdict.reasons,
         "partial": verdict.partial,
         "synth": {
             "count": len(syntheses),
-            "seconds": round(sum(s.timings.get("total", 0.0) for s in syntheses), 3),
-            "stacks": [name for s in syntheses for name in s.stacks],
-            "resources": sum(s.resource_count for s in syntheses),
+            "seconds": round(sum(s["seconds"] for s in syntheses), 3),
+            "stacks": sorted({name for s in syntheses for name in s["stacks"]}),
+            "resources": max((s["resources"] for s in syntheses), default=0),
         },
         "requirements": [r.to_json() for r in verdict.requirements],
+        "hollow": verdict.extras.get("hollow", []),
     }
+    for key in ("coverage", "resources"):
+        if key in verdict.extras:
+            data[key] = verdict.extras[key]
+    return data
 
 
 def render_markdown(data: dict[str, Any]) -> str:

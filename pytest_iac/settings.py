@@ -41,7 +41,26 @@ OPTIONS = (
     Option("iac_report_json", "write the gate's result as JSON to PATH (atomically)", metavar="PATH"),
     Option("iac_report_md", "write the gate's result as Markdown to PATH (also appended to "
            "$GITHUB_STEP_SUMMARY when set)", metavar="PATH"),
+    Option("iac_cov_fail_under", "line coverage of the stack code that the gate requires, in "
+           "percent (default: coverage.fail_under of the YAML, else 100)", kind="float", metavar="MIN"),
+    Option("iac_cov_source", "package or path whose line coverage the gate measures (repeatable; "
+           "default: coverage.source of the YAML, else the package of the stack entry)",
+           kind="linelist", metavar="SOURCE"),
+    Option("iac_cov_branch", "measure branch coverage too", kind="bool"),
+    Option("iac_resource_fail_under", "share of synthesized resources that tests must assert on, "
+           "in percent (default: coverage.resources_fail_under of the YAML; unset: report only)",
+           kind="float", metavar="MIN"),
 )
+
+
+@dataclass(frozen=True)
+class CoverageConfig:
+    """What the coverage gates measure and require; present only when the gate is on."""
+
+    sources: tuple[str, ...]  # absolute paths or package names; empty: nothing to measure
+    branch: bool
+    fail_under: float
+    resource_fail_under: float | None
 
 
 @dataclass(frozen=True)
@@ -53,6 +72,7 @@ class Settings:
     strict: bool
     report_json: Path | None
     report_md: Path | None
+    coverage: CoverageConfig | None = None
     sources: Mapping[str, str] = field(default_factory=dict)  # setting -> where it came from
 
 
@@ -70,8 +90,11 @@ def add_options(parser: pytest.Parser) -> None:
 
 
 def _raw(config: pytest.Config, name: str) -> tuple[Any, str, Path]:
-    """The value of a setting, where it came from, and the directory relative paths start at."""
-    cli = config.getoption(name)
+    """The value of a setting, where it came from, and the directory relative paths start at.
+
+    Reads the early-parsed options, so that settings can be resolved before conftests load.
+    """
+    cli = getattr(config.known_args_namespace, name, None)
     if cli is not None:
         return cli, f"--{name.replace('_', '-')}", config.invocation_params.dir
     ini = config.getini(name)
@@ -86,14 +109,66 @@ def resolve(config: pytest.Config) -> Settings:
     """Resolve every setting; a bad value is a ``pytest.UsageError`` naming it and the fix."""
     sources: dict[str, str] = {}
     requirements = _load_requirements(config, sources)
+    entry = _entry(config, requirements, sources)
     return Settings(
-        entry=_entry(config, requirements, sources),
+        entry=entry,
         requirements=requirements,
         strict=bool(_raw(config, "iac_strict")[0]),
         report_json=_path(config, "iac_report_json"),
         report_md=_path(config, "iac_report_md"),
+        coverage=_coverage(config, requirements, entry) if requirements else None,
         sources=sources,
     )
+
+
+def _coverage(config: pytest.Config, requirements: RequirementsFile, entry: EntrySpec | None) -> CoverageConfig:
+    yaml_cov = requirements.coverage
+    yaml_dir = Path(requirements.path).parent
+    given, origin, base = _raw(config, "iac_cov_source")
+    if given:
+        sources = [_source(base, s) for line in given for s in line.split(",") if s.strip()]
+    elif yaml_cov.source:
+        sources = [_source(yaml_dir, s) for s in yaml_cov.source]
+    else:
+        sources = _entry_sources(entry)
+    fail_under = _percent(config, "iac_cov_fail_under")
+    resource_fail_under = _percent(config, "iac_resource_fail_under")
+    return CoverageConfig(
+        sources=tuple(sources),
+        branch=bool(_raw(config, "iac_cov_branch")[0]) or yaml_cov.branch,
+        fail_under=yaml_cov.fail_under if fail_under is None else fail_under,
+        resource_fail_under=yaml_cov.resources_fail_under if resource_fail_under is None else resource_fail_under,
+    )
+
+
+def _source(base: Path, source: str) -> str:
+    source = source.strip()
+    path = base / source
+    return str(path.resolve()) if path.exists() else source
+
+
+def _entry_sources(entry: EntrySpec | None) -> list[str]:
+    """Default source: the top-level package of a module:callable entry, or the directory of
+    an entry script; an already synthesized entry has no Python to measure."""
+    if entry is None or entry.kind == "synthesized":
+        return []
+    if entry.kind == "script":
+        assert entry.path is not None
+        return [str(entry.path.parent)]
+    return [entry.entry.partition(":")[0].split(".")[0]]
+
+
+def _percent(config: pytest.Config, name: str) -> float | None:
+    value, origin, _ = _raw(config, name)
+    if value in (None, ""):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = -1.0
+    if not 0 <= number <= 100:
+        raise pytest.UsageError(f"{origin}: {value!r} is not a percentage; give a number from 0 to 100")
+    return number
 
 
 def _path(config: pytest.Config, name: str) -> Path | None:
@@ -125,7 +200,7 @@ def _display(path: Path, start: Path) -> str:
 def _entry(
     config: pytest.Config, requirements: RequirementsFile | None, sources: dict[str, str]
 ) -> EntrySpec | None:
-    from pytest_iac.entry import EntrySpec
+    from pytest_iac.entry import EntryError, EntrySpec
 
     value, origin, base = _raw(config, "iac_app")
     app = requirements.app if requirements else None
@@ -138,7 +213,12 @@ def _entry(
     stack_id = _raw(config, "iac_stack_id")[0] or (app.stack_id if app else None)
     kwargs = dict(app.kwargs) if app else {}
     kwargs.update(_kwargs(config))
-    return EntrySpec(entry=value, origin=origin, base_dir=base, stack_id=stack_id, kwargs=kwargs)
+    spec = EntrySpec(entry=value, origin=origin, base_dir=base, stack_id=stack_id, kwargs=kwargs)
+    try:
+        spec.kind  # noqa: B018 - a wrong form is a usage error now, not a failure in every test
+    except EntryError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    return spec
 
 
 def _kwargs(config: pytest.Config) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from pytest_iac.linecov import Measurement
     from pytest_iac.settings import Settings
     from pytest_iac.synth import Synthesis
 
@@ -30,6 +31,8 @@ class State:
     syntheses: list[Synthesis] = field(default_factory=list)
     synth_errors: list[str] = field(default_factory=list)
     resources: ResourceRecorder = field(default_factory=ResourceRecorder)
+    cov_mode: str | None = None  # "own", "workers" (xdist controller), "pytest-cov", None
+    measurement: Measurement | None = None
 
 
 STATE = pytest.StashKey[State]()

@@ -78,9 +78,32 @@ class Synthesis:
             from pytest_iac.template import Template
 
             self._templates[name] = Template(
-                self.stacks[name].config, stack_name=name, on_examine=self.on_examine
+                self.stacks[name].config,
+                stack_name=name,
+                on_examine=lambda address: self._examined(name, address),
             )
         return self._templates[name]
+
+    def _examined(self, stack: str, address: str) -> None:
+        if self.on_examine is not None:
+            self.on_examine(f"{stack}:{address}")
+
+    def addresses(self) -> list[str]:
+        """Every resource as ``stack:type.name``."""
+        return [
+            f"{name}:{rtype}.{rname}"
+            for name, stack in self.stacks.items()
+            for rtype, group in stack.config.get("resource", {}).items()
+            for rname in group
+        ]
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "entry": self.entry,
+            "stacks": list(self.stacks),
+            "resources": self.resource_count,
+            "seconds": round(self.timings.get("total", 0.0), 3),
+        }
 
     def single_stack(self) -> Template:
         if len(self.stacks) != 1:

@@ -24,6 +24,14 @@ class LinkedTest:
     requirements: tuple[str, ...]
     kind: str  # "unit" or "integration"
     selected: bool = True
+    hollow: str | None = None  # "file:line: why" when the test asserts nothing real
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> LinkedTest:
+        return cls(**{**data, "requirements": tuple(data["requirements"])})
 
 
 @dataclass
@@ -44,6 +52,7 @@ class Verdict:
     reasons: list[str]
     requirements: list[RequirementResult]
     partial: bool
+    extras: dict[str, Any] = field(default_factory=dict)  # coverage, resources, hollow, syntheses
 
 
 def worse(a: str | None, b: str) -> str:
@@ -65,7 +74,7 @@ def requirement_results(
     for req in requirements:
         linked = [t for t in tests if req.id in t.requirements and kind_counts(req.kind, t.kind)]
         ran = [t for t in linked if t.selected]
-        entries = [{"nodeid": t.nodeid, "outcome": outcomes.get(t.nodeid, "no result")} for t in ran]
+        entries = [{"nodeid": t.nodeid, "outcome": _outcome(t, outcomes)} for t in ran]
         got = [e["outcome"] for e in entries]
         if not linked:
             status = "not run" if partial else "untested"
@@ -75,10 +84,17 @@ def requirement_results(
             status = "passed"
         elif any(o in ("failed", "error", "no result", "xpassed") for o in got):
             status = "failed"
+        elif "hollow" in got:
+            status = "untested"
         else:
             status = "skipped"
         results.append(RequirementResult(req.id, req.description, req.kind, status, entries))
     return results
+
+
+def _outcome(test: LinkedTest, outcomes: Mapping[str, str]) -> str:
+    outcome = outcomes.get(test.nodeid, "no result")
+    return "hollow" if outcome == PASSING and test.hollow else outcome
 
 
 def decide(
@@ -88,9 +104,15 @@ def decide(
     strict: bool,
     missing_results: Sequence[str] = (),
     problems: Sequence[str] = (),
+    gated: Sequence[str] = (),
 ) -> Verdict:
-    """The verdict: fails on unsatisfied requirements, missing data, or any other problem."""
+    """The verdict: fails on unsatisfied requirements, missing data, or any other problem.
+
+    ``gated`` reasons (coverage below its threshold) don't fail a partial run unless strict.
+    """
     reasons = list(problems)
+    if not partial or strict:
+        reasons.extend(gated)
     if missing_results:
         shown = ", ".join(missing_results[:5]) + (" ..." if len(missing_results) > 5 else "")
         reasons.append(

@@ -1,0 +1,132 @@
+"""Line (and branch) coverage of the stack's code, measured with coverage.py.
+
+Measurement starts in ``pytest_load_initial_conftests``, before conftest files or test modules
+import the stack, so import-time lines count. Data is moved around as serialized
+``CoverageData`` (xdist workers send it to the controller), and one report is made from the
+combined data. When pytest-cov is measuring (``--cov``), its data is reused instead of tracing
+twice.
+"""
+
+from __future__ import annotations
+
+import base64
+import fnmatch
+import importlib.util
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import coverage
+
+# Our own messages say what is wrong; coverage's warnings would only repeat it (and turn into
+# errors under a user's filterwarnings = error).
+_QUIET = ["no-data-collected", "module-not-imported", "module-not-measured", "couldnt-parse"]
+
+
+@dataclass(frozen=True)
+class LineCoverageResult:
+    percent: float | None  # None: nothing was measured
+    missing: dict[str, list[int]] = field(default_factory=dict)  # file -> missing line numbers
+    statements: int = 0
+    problem: str | None = None  # why there is no figure
+
+    def to_json(self, fail_under: float) -> dict[str, Any]:
+        return {"percent": self.percent, "fail_under": fail_under, "missing": self.missing}
+
+
+def _coverage(sources: tuple[str, ...], branch: bool) -> coverage.Coverage:
+    import coverage
+
+    cov = coverage.Coverage(source=list(sources), branch=branch, data_file=None)
+    cov.set_option("run:disable_warnings", _QUIET)
+    return cov
+
+
+class Measurement:
+    """A running measurement in this process."""
+
+    def __init__(self, sources: tuple[str, ...], branch: bool) -> None:
+        self.sources, self.branch = sources, branch
+        self.cov = _coverage(sources, branch)
+        self.cov.start()
+
+    def stop(self) -> str:
+        """Stop measuring; return the data, serialized for a trip to another process."""
+        self.cov.stop()
+        return base64.b64encode(self.cov.get_data().dumps()).decode("ascii")
+
+
+def from_pytest_cov(plugin: Any) -> str | None:
+    """The data pytest-cov collected (and, under xdist, combined), serialized; None if none."""
+    controller = getattr(plugin, "cov_controller", None)
+    cov = getattr(controller, "cov", None)
+    if cov is None:
+        return None
+    return base64.b64encode(cov.get_data().dumps()).decode("ascii")
+
+
+def report(
+    serialized: list[str], sources: tuple[str, ...], branch: bool, rootdir: Path
+) -> LineCoverageResult:
+    """Combine serialized data and measure it against ``sources``."""
+    from coverage import CoverageData
+    from coverage.exceptions import NoDataError
+
+    cov = _coverage(sources, branch)
+    combined = cov.get_data()
+    for blob in serialized:
+        part = CoverageData(no_disk=True)
+        part.loads(base64.b64decode(blob))
+        combined.update(part)
+    include = _include_patterns(sources)
+    try:
+        percent = cov.report(file=io.StringIO(), include=include, ignore_errors=True)
+    except NoDataError:
+        return LineCoverageResult(
+            None, problem=f"no code of {', '.join(sources)} ran, so line coverage was not measured"
+        )
+    missing, statements = {}, 0
+    for filename in sorted(combined.measured_files()):
+        if not any(fnmatch.fnmatch(filename, pattern) for pattern in include):
+            continue
+        try:
+            _, lines, _, missed, _ = cov.analysis2(filename)
+        except Exception:  # a file that vanished or cannot be parsed: coverage itself skips it
+            continue
+        statements += len(lines)
+        if missed:
+            missing[_relative(filename, rootdir)] = sorted(missed)
+    return LineCoverageResult(round(percent, 2), missing, statements)
+
+
+def _include_patterns(sources: tuple[str, ...]) -> list[str]:
+    """File patterns of the sources, so that data measured more widely (pytest-cov's) is cut
+    down to the stack's code."""
+    paths = [_source_path(source) for source in sources]
+    return [str(path / "*") if path.is_dir() else str(path) for path in paths]
+
+
+def _source_path(source: str) -> Path:
+    """A source is a path (made absolute by the settings) or an importable package name."""
+    path = Path(source)
+    if path.exists():
+        return path.resolve()
+    try:
+        spec = importlib.util.find_spec(source)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None and spec.submodule_search_locations:
+        return Path(list(spec.submodule_search_locations)[0]).resolve()
+    if spec is not None and spec.origin:
+        return Path(spec.origin).resolve()
+    return path.resolve()
+
+
+def _relative(filename: str, rootdir: Path) -> str:
+    path = Path(filename)
+    try:
+        return path.relative_to(rootdir).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,38 @@
+"""Resource coverage: which synthesized resources the tests really examined."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ResourceCoverageResult:
+    total: int
+    covered: int
+    uncovered: dict[str, list[str]] = field(default_factory=dict)  # type -> addresses
+
+    @property
+    def percent(self) -> float | None:
+        return round(100.0 * self.covered / self.total, 2) if self.total else None
+
+    def to_json(self, fail_under: float | None) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "covered": self.covered,
+            "percent": self.percent,
+            "fail_under": fail_under,
+            "uncovered": self.uncovered,
+        }
+
+
+def resource_coverage(addresses: Iterable[str], examined: Iterable[str]) -> ResourceCoverageResult:
+    """``addresses`` are ``stack:type.name``; shown without the stack when there is only one."""
+    everything, seen = set(addresses), set(examined)
+    single_stack = len({a.partition(":")[0] for a in everything}) <= 1
+    uncovered: dict[str, list[str]] = {}
+    for address in sorted(everything - seen):
+        stack, _, local = address.partition(":")
+        uncovered.setdefault(local.split(".")[0], []).append(local if single_stack else address)
+    return ResourceCoverageResult(len(everything), len(everything & seen), uncovered)
