@@ -72,6 +72,9 @@ class RequirementGate:
                     + f" (ids are defined in {self.requirements.display_path or self.requirements.path})",
                 )
         ids.extend(self.requirements.requirements_for_markers(m.name for m in item.iter_markers()))
+        check = getattr(item, "check", None)  # a check item counts for requirements naming it
+        if check is not None:
+            ids.extend(r.id for r in self.requirements.requirements if check.id in r.checks)
         known = tuple(dict.fromkeys(i for i in ids if self.requirements.get(i) is not None))
         if not known:
             return
@@ -121,6 +124,7 @@ class RequirementGate:
             "addresses": sorted({a for s in state.syntheses for a in s.addresses()}),
             "examined": sorted(examined),
             "syntheses": [s.summary() for s in state.syntheses],
+            "checks": state.check_results,
         }
 
     @pytest.hookimpl(wrapper=True)
@@ -152,10 +156,15 @@ class RequirementGate:
         write_reports(self.config, self.verdict)
 
     def _decide(self) -> Verdict:
+        from pytest_iac.check_items import unused_suppressions
         from pytest_iac.evidence import evaluate
 
-        return evaluate(self.state, self.requirements, self.tests, self.outcomes, self.payloads,
-                        partial=self.partial, problems=self.problems, rootdir=self.config.rootpath)
+        checks = [r for p in self.payloads for r in p["checks"]]
+        problems = self.problems + unused_suppressions(self.config, checks)
+        verdict = evaluate(self.state, self.requirements, self.tests, self.outcomes, self.payloads,
+                           partial=self.partial, problems=problems, rootdir=self.config.rootpath)
+        verdict.extras["checks"] = checks
+        return verdict
 
     # -- output -----------------------------------------------------------------------------
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:

@@ -36,6 +36,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
 
 
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    from pytest_iac import hookspecs
+
+    pluginmanager.add_hookspecs(hookspecs)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
     """Resolve the settings, and start measuring line coverage before any conftest (and so
@@ -48,8 +54,6 @@ def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
     namespace = early_config.known_args_namespace
     if getattr(namespace, "cov_source", None) and early_config.pluginmanager.has_plugin("pytest_cov"):
         state.cov_mode = "pytest-cov"
-    elif getattr(namespace, "numprocesses", None) and "PYTEST_XDIST_WORKER" not in os.environ:
-        state.cov_mode = "workers"
     else:
         from pytest_iac.linecov import Measurement
 
@@ -67,6 +71,11 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "iac_check: a built-in pytest-iac check item")
     if STATE not in config.stash:  # the plugin was registered after the initial conftests
         config.stash[STATE] = State(settings=resolve(config))
+    state = config.stash[STATE]
+    if state.measurement is not None and _is_xdist_controller(config):
+        # Only now is it known (workers get the same -n): the workers measure, not us.
+        state.measurement.stop()
+        state.measurement, state.cov_mode = None, "workers"
     if config.stash[STATE].settings.requirements is not None:
         from pytest_iac.gate import RequirementGate
 
@@ -96,8 +105,27 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     return "iac: " + ", ".join(parts)
 
 
+def _is_xdist_controller(config: pytest.Config) -> bool:
+    return bool(getattr(config.option, "numprocesses", None)) and not hasattr(config, "workerinput")
+
+
 def _short(source: str) -> str:
     return os.path.relpath(source) if os.path.isabs(source) else source
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Add the check items (before -k/-m deselection sees the list)."""
+    if not config.stash[STATE].settings.checks:
+        return
+    from pytest_iac.check_items import make_items
+    from pytest_iac.session import SynthesisFailed, session_synthesis
+
+    try:
+        synthesis, error = session_synthesis(config), None
+    except SynthesisFailed as exc:
+        synthesis, error = None, str(exc)
+    items.extend(make_items(session, synthesis, error))
 
 
 @pytest.hookimpl(wrapper=True)
@@ -108,6 +136,12 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
         return (yield)
     finally:
         recorder.current = None
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    state = config.stash.get(STATE, None)
+    for action in state.cleanup if state else ():
+        action()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:

@@ -89,7 +89,7 @@ def report_data(config: pytest.Config, verdict: Verdict) -> dict[str, Any]:
         "requirements": [r.to_json() for r in verdict.requirements],
         "hollow": verdict.extras.get("hollow", []),
     }
-    for key in ("coverage", "resources"):
+    for key in ("coverage", "resources", "checks"):
         if key in verdict.extras:
             data[key] = verdict.extras[key]
     return data

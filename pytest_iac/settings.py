@@ -41,6 +41,11 @@ OPTIONS = (
     Option("iac_report_json", "write the gate's result as JSON to PATH (atomically)", metavar="PATH"),
     Option("iac_report_md", "write the gate's result as Markdown to PATH (also appended to "
            "$GITHUB_STEP_SUMMARY when set)", metavar="PATH"),
+    Option("iac_checks", "built-in checks as test items: on, off, or auto (default: on when "
+           "the requirements gate is on and a stack entry is configured)", metavar="on|off|auto"),
+    Option("iac_terraform_plugin_dir", "provider plugin directory or filesystem mirror for the "
+           "offline 'terraform init' of the validate check (default: terraform's usual places, "
+           "or $PYTEST_IAC_TF_PLUGIN_DIR)", metavar="DIR"),
     Option("iac_cov_fail_under", "line coverage of the stack code that the gate requires, in "
            "percent (default: coverage.fail_under of the YAML, else 100)", kind="float", metavar="MIN"),
     Option("iac_cov_source", "package or path whose line coverage the gate measures (repeatable; "
@@ -73,6 +78,8 @@ class Settings:
     report_json: Path | None
     report_md: Path | None
     coverage: CoverageConfig | None = None
+    checks: bool = False
+    terraform_plugin_dir: Path | None = None
     sources: Mapping[str, str] = field(default_factory=dict)  # setting -> where it came from
 
 
@@ -117,6 +124,8 @@ def resolve(config: pytest.Config) -> Settings:
         report_json=_path(config, "iac_report_json"),
         report_md=_path(config, "iac_report_md"),
         coverage=_coverage(config, requirements, entry) if requirements else None,
+        checks=_checks_on(config, requirements is not None, entry is not None),
+        terraform_plugin_dir=_path(config, "iac_terraform_plugin_dir"),
         sources=sources,
     )
 
@@ -139,6 +148,16 @@ def _coverage(config: pytest.Config, requirements: RequirementsFile, entry: Entr
         fail_under=yaml_cov.fail_under if fail_under is None else fail_under,
         resource_fail_under=yaml_cov.resources_fail_under if resource_fail_under is None else resource_fail_under,
     )
+
+
+def _checks_on(config: pytest.Config, gate: bool, entry: bool) -> bool:
+    value, origin, _ = _raw(config, "iac_checks")
+    choice = (value or "auto").strip().lower()
+    if choice not in ("on", "off", "auto"):
+        raise pytest.UsageError(f"{origin}: {value!r} is not one of on, off, auto")
+    if choice == "on" and not entry:
+        raise pytest.UsageError(f"{origin}: checks need a stack entry; set --iac-app or iac_app")
+    return choice == "on" or (choice == "auto" and gate and entry)
 
 
 def _source(base: Path, source: str) -> str:

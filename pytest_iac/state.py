@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -33,6 +34,8 @@ class State:
     resources: ResourceRecorder = field(default_factory=ResourceRecorder)
     cov_mode: str | None = None  # "own", "workers" (xdist controller), "pytest-cov", None
     measurement: Measurement | None = None
+    cleanup: list[Callable[[], None]] = field(default_factory=list)
+    check_results: list[dict[str, Any]] = field(default_factory=list)
 
 
 STATE = pytest.StashKey[State]()

@@ -84,6 +84,12 @@ class Synthesis:
             )
         return self._templates[name]
 
+    def check_template(self, name: str) -> Template:
+        """A query object for checks: their reads never count as a test's assertions."""
+        from pytest_iac.template import Template
+
+        return Template(self.stacks[name].config, stack_name=name)
+
     def _examined(self, stack: str, address: str) -> None:
         if self.on_examine is not None:
             self.on_examine(f"{stack}:{address}")

@@ -1,0 +1,55 @@
+"""What a check is: a function of one stack's query object that returns findings.
+
+Built-in checks live one family per module in this package; third-party checks come in
+through the ``pytest_iac_checks`` hook (see ``pytest_iac.hookspecs``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from pytest_iac.template import Template
+
+Severity = Literal["error", "warning"]
+
+
+class CheckSkipped(Exception):
+    """Raised by a check that cannot run here (e.g. no terraform); the item is skipped with
+    this reason, or fails under --iac-strict."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: where (resource address, or None for the stack/project), what is wrong and
+    what to change. ``path`` (the construct path) is filled in from the template when None."""
+
+    address: str | None
+    message: str
+    path: str | None = None
+    severity: Severity | None = None  # None: the check's severity
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What a check may look at."""
+
+    template: Template  # the stack's query object; checks' reads never count as test assertions
+    stack: str  # stack name
+    stack_dir: Path  # directory holding the stack's cdk.tf.json (assets are relative to it)
+    project_dir: Path  # directory of the requirements YAML (or rootdir): docs live here
+    options: Any  # the YAML's `checks` section (pytest_iac.requirements.CheckSettings)
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str  # kebab-case, e.g. "cloudwatch-statistic"
+    description: str  # one line: what it catches
+    run: Callable[[CheckContext], Iterable[Finding]]
+    severity: Severity = "error"
+    scope: Literal["stack", "project"] = "stack"  # project checks run once, not per stack
+    tags: tuple[str, ...] = field(default_factory=tuple)
