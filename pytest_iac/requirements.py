@@ -37,6 +37,10 @@ ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]*$"
 NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"  # markers and kwargs: Python identifiers
 RESOURCE_TYPE_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
 ACCOUNT_ID_PATTERN = r"^[0-9]{12}$"
+DOC_PATH_PATTERN = r"^(?![/\\]|[A-Za-z]:)\S(.*\S)?$"  # relative: no leading slash or drive letter
+SEVERITIES = ("error", "warning")
+REASON_MIN_LENGTH = 10  # as cdk-nag: a suppression must say why
+DEFAULT_DOCS = ("README.md",)
 # level -> key -> (how to read it, example value); "?" allows null, "[x]" is a list of x.
 # KEYS and REQUIRED derive from it; tests check both against requirements.schema.json.
 _SPEC: dict[str, dict[str, tuple[str, str]]] = {
@@ -53,16 +57,18 @@ _SPEC: dict[str, dict[str, tuple[str, str]]] = {
                  "branch": ("bool", "true"), "resources_fail_under": ("percent?", "90")},
     "checks": {"select": ("[check]", "validate"), "ignore": ("[check]", "plaintext-secrets"),
                "kms_required": ("[type]", "aws_s3_bucket"),
-               "suppress": ("checks.suppress[]", "[{check: ..., address: ..., reason: ...}]")},
-    "checks.suppress[]": {"check": ("check", "plaintext-secrets"), "address": ("text", "aws_db_instance.legacy"),
-                          "reason": ("text", '"rotated by ops, ticket OPS-12"')},
+               "suppress": ("checks.suppress[]", "[{check: ..., resource: ..., reason: ...}]"),
+               "severity": ("severities", "{plaintext-secrets: warning}"), "ephemeral": ("bool", "true"),
+               "env_suffix": ("text?", "dev"), "docs": ("[doc]", "README.md")},
+    "checks.suppress[]": {"check": ("check", "plaintext-secrets"), "resource": ("text", "aws_db_instance.legacy"),
+                          "reason": ("reason", '"rotated by ops, ticket OPS-12"')},
     "deployment": {"target": ("target", "local"), "account_id": ("account?", '"123456789012"'),
                    "outputs_file": ("text?", "cfn-outputs/flat-outputs.json")},
 }
 KEYS: Mapping[str, tuple[str, ...]] = types.MappingProxyType({k: tuple(v) for k, v in _SPEC.items()})
 REQUIRED: Mapping[str, tuple[str, ...]] = types.MappingProxyType({
     "": ("version", "requirements"), "requirements[]": ("id", "description"),
-    "checks.suppress[]": ("check", "address", "reason")})
+    "checks.suppress[]": ("check", "resource", "reason")})
 _STRINGS = {  # kind -> (rule for the message, pattern)
     "text": ("a non-empty string", None),
     "id": ("a string that starts with a letter and has only letters, digits, '_', '.' and '-'", ID_PATTERN),
@@ -70,6 +76,7 @@ _STRINGS = {  # kind -> (rule for the message, pattern)
     "marker": ("a marker name (letters, digits, '_'; not starting with a digit)", NAME_PATTERN),
     "type": ("a Terraform resource type such as aws_s3_bucket", RESOURCE_TYPE_PATTERN),
     "account": ("a string of 12 digits", ACCOUNT_ID_PATTERN),
+    "doc": ("a relative path such as README.md or docs/RUNBOOK.md", DOC_PATH_PATTERN),
 }
 _CHOICES = {"kind": KINDS, "target": TARGETS}
 _TAG = "tag:yaml.org,2002:"
@@ -120,18 +127,27 @@ class CoverageSettings:
 
 @dataclass(frozen=True)
 class Suppression:
+    """Accept ``check``'s findings on ``resource``: an address or construct path, globs allowed."""
+
     check: str
-    address: str
+    resource: str
     reason: str
     line: int = 0
 
 
 @dataclass(frozen=True)
 class CheckSettings:
+    """``severity`` maps check ids to "error" or "warning" (read-only); ``ephemeral`` says the stack
+    is meant to be destroyed; ``docs`` are paths relative to the requirements file's directory."""
+
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     kms_required: tuple[str, ...] = ()
     suppress: tuple[Suppression, ...] = ()
+    severity: Mapping[str, str] = field(default_factory=lambda: types.MappingProxyType({}), hash=False)
+    ephemeral: bool = False
+    env_suffix: str | None = None
+    docs: tuple[str, ...] = DEFAULT_DOCS
 
 
 @dataclass(frozen=True)
@@ -450,6 +466,29 @@ class _Parser:
             self.fail(node, f"unsupported version {value}",
                       f"Supported versions: {supported}. Write 'version: 1' or upgrade pytest-iac.")
         return value
+
+    def read_reason(self, node: Node, key: str, example: str) -> str:
+        value = self.text(node, f"{key!r}", f"{key}: {example}", *_STRINGS["text"])
+        if len(value) < REASON_MIN_LENGTH:
+            self.fail(node, f"{key!r} is too short ({len(value)} characters, at least {REASON_MIN_LENGTH})",
+                      f"Say why the finding is acceptable, e.g. {key}: {example}.")
+        return value
+
+    def read_severities(self, node: Node, key: str, example: str) -> Mapping[str, str]:
+        severities: dict[str, str] = {}
+        if node.id == "scalar" and self.value(node) is None:
+            return types.MappingProxyType(severities)
+        for name, (knode, value) in self.pairs(node, f"{key!r}", f"{key}: {example}").items():
+            if not re.fullmatch(ID_PATTERN, name):
+                self.fail(knode, f"{key!r} key {name!r} is not a check id", f"Write e.g. {key}: {example}.")
+            chosen = self.value(value)
+            if chosen not in SEVERITIES:
+                guess = closest(chosen, SEVERITIES) if isinstance(chosen, str) else None
+                self.fail(value, f"severity of {name!r} must be one of {', '.join(SEVERITIES)}, "
+                                 f"got {self.describe(value)}",
+                          f"Did you mean {guess!r}?" if guess else f"Write e.g. {name}: warning.")
+            severities[name] = chosen
+        return types.MappingProxyType(severities)
 
     def read_kwargs(self, node: Node, key: str, example: str) -> Mapping[str, Any]:
         kwargs: dict[str, Any] = {}

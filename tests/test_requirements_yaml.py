@@ -78,8 +78,12 @@ def test_full_file_round_trips_into_dataclasses() -> None:
             kms_required=("aws_s3_bucket",),
             suppress=(
                 Suppression("plaintext-secrets", "aws_db_instance.legacy", "rotated by ops, ticket OPS-12", line=32),
-                Suppression("encryption", "aws_s3_bucket.logs_*", "access logs hold no customer data", line=35),
+                Suppression("encryption-at-rest", "payments/logs/*", "access logs hold no customer data", line=35),
             ),
+            severity=types.MappingProxyType({"name-length": "warning", "iam-wildcards": "error"}),
+            ephemeral=True,
+            env_suffix="pr-123",
+            docs=("README.md", "docs/RUNBOOK.md"),
         ),
         deployment=DeploymentSettings(target="outputs", account_id="123456789012",
                                       outputs_file="cfn-outputs/flat-outputs.json"),
@@ -95,7 +99,7 @@ def test_minimal_file_gets_defaults() -> None:
     assert loaded.project is None and loaded.app is None
     assert loaded.requirements == (Requirement("NET-1", "The stack synthesizes", "any", (), (), line=3),)
     assert loaded.coverage == CoverageSettings(100.0, (), False, None)
-    assert loaded.checks == CheckSettings((), (), (), ())
+    assert loaded.checks == CheckSettings((), (), (), (), types.MappingProxyType({}), False, None, ("README.md",))
     assert loaded.deployment == DeploymentSettings("local", None, None)
     assert loaded.coverage_given == frozenset()
 
@@ -298,9 +302,12 @@ CASES = [
                  "Did you mean 'markers'?", id="unknown-requirement-key"),
     pytest.param(BASE + "app:\n  entrypoint: x\n", "6:3: unknown key 'entrypoint' in 'app'. Did you mean 'entry'?",
                  id="unknown-app-key"),
-    pytest.param(BASE + "checks:\n  suppress:\n    - {check: a, address: b, reason: c, until: 2025}\n",
-                 "7:41: unknown key 'until' in suppress item 1. Valid keys: check, address, reason.",
+    pytest.param(BASE + "checks:\n  suppress:\n    - {check: a, resource: b, reason: c, until: 2025}\n",
+                 "7:42: unknown key 'until' in suppress item 1. Valid keys: check, resource, reason.",
                  id="unknown-suppress-key"),
+    pytest.param(BASE + "checks:\n  suppress:\n    - {check: a, address: b, reason: ticket OPS-12}\n",
+                 "7:18: unknown key 'address' in suppress item 1. Valid keys: check, resource, reason.",
+                 id="suppress-address-is-now-resource"),
     pytest.param(BASE + "deployment:\n  region: us-east-1\n", "6:3: unknown key 'region' in 'deployment'. "
                  "Valid keys: target, account_id, outputs_file.", id="unknown-deployment-key"),
     # version
@@ -402,13 +409,34 @@ CASES = [
                  "Terraform resource type such as aws_s3_bucket, got 'aws s3 bucket' (str). "
                  "Write e.g. kms_required: [aws_s3_bucket].", id="kms-type"),
     pytest.param(BASE + "checks:\n  suppress: {check: a}\n", "6:13: 'suppress' must be a list, got a mapping. "
-                 "Write e.g. suppress: [{check: ..., address: ..., reason: ...}].", id="suppress-mapping"),
-    pytest.param(BASE + "checks:\n  suppress:\n    - check: plaintext-secrets\n      address: aws_db_instance.x\n",
+                 "Write e.g. suppress: [{check: ..., resource: ..., reason: ...}].", id="suppress-mapping"),
+    pytest.param(BASE + "checks:\n  suppress:\n    - check: plaintext-secrets\n      resource: aws_db_instance.x\n",
                  "7:7: suppress item 1 is missing required key 'reason'. "
                  "Add e.g. 'reason: \"rotated by ops, ticket OPS-12\"'.", id="suppress-reason-missing"),
-    pytest.param(BASE + "checks:\n  suppress:\n    - {check: a, address: b, reason: ' '}\n",
-                 "7:38: 'reason' must not be empty. Write e.g. reason: \"rotated by ops, ticket OPS-12\".",
+    pytest.param(BASE + "checks:\n  suppress:\n    - {check: a, resource: b, reason: ' '}\n",
+                 "7:39: 'reason' must not be empty. Write e.g. reason: \"rotated by ops, ticket OPS-12\".",
                  id="suppress-reason-blank"),
+    pytest.param(BASE + "checks:\n  suppress:\n    - {check: a, resource: b, reason: '  too short '}\n",
+                 "7:39: 'reason' is too short (9 characters, at least 10). Say why the finding is acceptable, "
+                 "e.g. reason: \"rotated by ops, ticket OPS-12\".", id="suppress-reason-short"),
+    pytest.param(BASE + "checks:\n  severity:\n    iam-wildcards: fatal\n", "7:20: severity of 'iam-wildcards' "
+                 "must be one of error, warning, got 'fatal' (str). Write e.g. iam-wildcards: warning.",
+                 id="severity-value"),
+    pytest.param(BASE + "checks:\n  severity: {docs: warn}\n", "6:20: severity of 'docs' must be one of error, "
+                 "warning, got 'warn' (str). Did you mean 'warning'?", id="severity-typo"),
+    pytest.param(BASE + "checks:\n  severity:\n    'no such': error\n", "7:5: 'severity' key 'no such' is not a "
+                 "check id. Write e.g. severity: {plaintext-secrets: warning}.", id="severity-key"),
+    pytest.param(BASE + "checks:\n  severity: [docs]\n", "6:13: 'severity' must be a mapping, got a list. "
+                 "Write e.g. severity: {plaintext-secrets: warning}.", id="severity-list"),
+    pytest.param(BASE + "checks:\n  ephemeral: 'yes'\n", "6:14: 'ephemeral' must be true or false, got 'yes' "
+                 "(str). Write ephemeral: true or ephemeral: false.", id="ephemeral-str"),
+    pytest.param(BASE + "checks:\n  env_suffix: ''\n", "6:15: 'env_suffix' must not be empty. "
+                 "Write e.g. env_suffix: dev.", id="env-suffix-empty"),
+    pytest.param(BASE + "checks:\n  docs: README.md\n", "6:9: 'docs' must be a list, got 'README.md' (str). "
+                 "Write e.g. docs: [README.md].", id="docs-scalar"),
+    pytest.param(BASE + "checks:\n  docs: [README.md, /etc/motd]\n", "6:21: each entry of 'docs' must be a "
+                 "relative path such as README.md or docs/RUNBOOK.md, got '/etc/motd' (str). "
+                 "Write e.g. docs: [README.md].", id="docs-absolute"),
     # deployment
     pytest.param(BASE + "deployment:\n  target: cloud\n", "6:11: 'target' must be one of local, aws, outputs, "
                  "got 'cloud' (str). Write e.g. target: local.", id="target-invalid"),
@@ -535,9 +563,18 @@ def test_schema_choices_and_patterns_match_the_loader() -> None:
     assert items("checks", "kms_required")["pattern"] == req.RESOURCE_TYPE_PATTERN
     (kwargs,) = prop("app", "kwargs")
     assert kwargs["propertyNames"]["pattern"] == req.NAME_PATTERN
+    (severity,) = prop("checks", "severity")
+    assert severity["propertyNames"]["pattern"] == req.ID_PATTERN
+    assert severity["additionalProperties"]["enum"] == list(req.SEVERITIES)
+    (reason,) = prop("checks.suppress[]", "reason")
+    assert reason["minLength"] == req.REASON_MIN_LENGTH
+    assert f"{{{req.REASON_MIN_LENGTH - 2},}}" in reason["pattern"]  # two non-space ends around the rest
+    assert items("checks", "docs")["pattern"] == req.DOC_PATH_PATTERN
+    assert levels["checks"]["properties"]["docs"]["default"] == list(req.DEFAULT_DOCS) == list(CheckSettings().docs)
+    assert [b["type"] for b in prop("checks", "ephemeral")] == ["boolean"]
     for level, key in [("", "requirements"), ("requirements[]", "markers"), ("requirements[]", "checks"),
                        ("coverage", "source"), ("checks", "select"), ("checks", "ignore"),
-                       ("checks", "kms_required"), ("checks", "suppress")]:
+                       ("checks", "kms_required"), ("checks", "suppress"), ("checks", "docs")]:
         assert any(b.get("type") == "array" for b in prop(level, key)), (level, key)
 
 
@@ -574,8 +611,18 @@ def test_schema_is_valid_and_accepts_the_shipped_examples() -> None:
     BASE + "    markers: [a-b]\n",
     BASE + "    markers: [a, a]\n",
     "version: 1\nrequirements: [{id: 1A, description: x}]\n",
-    BASE + "checks: {suppress: [{check: a, address: b}]}\n",
-    BASE + "checks: {suppress: [{check: a, address: b, reason: ' '}]}\n",
+    BASE + "checks: {suppress: [{check: a, resource: b}]}\n",
+    BASE + "checks: {suppress: [{check: a, resource: b, reason: ' '}]}\n",
+    BASE + "checks: {suppress: [{check: a, resource: b, reason: '  too short '}]}\n",
+    BASE + "checks: {suppress: [{check: a, address: b, reason: ticket OPS-12}]}\n",
+    BASE + "checks: {severity: {docs: fatal}}\n",
+    BASE + "checks: {severity: {'no such': error}}\n",
+    BASE + "checks: {severity: [docs]}\n",
+    BASE + "checks: {ephemeral: 'yes'}\n",
+    BASE + "checks: {env_suffix: ''}\n",
+    BASE + "checks: {docs: [/etc/motd]}\n",
+    BASE + "checks: {docs: README.md}\n",
+    BASE + "checks: {docs: [a.md, a.md]}\n",
     BASE + "deployment: {target: aws}\n",
     BASE + "deployment: {target: local, account_id: 123456789012}\n",
     BASE + "app: {kwargs: {aws-region: x}}\n",
@@ -585,3 +632,27 @@ def test_schema_rejects_what_the_loader_rejects(tmp_path: Path, text: str) -> No
     yaml = pytest.importorskip("yaml")
     error(tmp_path, text)
     assert not jsonschema.Draft202012Validator(schema()).is_valid(yaml.safe_load(text))
+
+
+@pytest.mark.parametrize("text", [
+    BASE + "checks: {suppress: [{check: a, resource: 'payments/*', reason: ' ten chars! '}]}\n",
+    BASE + "checks: {severity: ~, env_suffix: ~, docs: [], ephemeral: false}\n",
+    BASE + "checks: {severity: {docs: warning, iam-wildcards: error}, docs: [../README.md, docs/RUN BOOK.md]}\n",
+])
+def test_schema_accepts_what_the_loader_accepts(tmp_path: Path, text: str) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    yaml = pytest.importorskip("yaml")
+    load(tmp_path, text)
+    jsonschema.Draft202012Validator(schema()).validate(yaml.safe_load(text))
+
+
+def test_check_settings_defaults_and_new_keys(tmp_path: Path) -> None:
+    loaded = load(tmp_path, BASE + "checks:\n  severity: ~\n  docs: []\n")
+    assert loaded.checks == CheckSettings(docs=())
+    assert CheckSettings().docs == ("README.md",) and CheckSettings().ephemeral is False
+    assert CheckSettings().env_suffix is None and dict(CheckSettings().severity) == {}
+    loaded = load(tmp_path, BASE + "checks:\n  severity: {docs: warning}\n  env_suffix: ' pr-7 '\n")
+    assert dict(loaded.checks.severity) == {"docs": "warning"} and loaded.checks.env_suffix == "pr-7"
+    with pytest.raises(TypeError):
+        loaded.checks.severity["docs"] = "error"  # type: ignore[index]
+    hash(loaded.checks)
