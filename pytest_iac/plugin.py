@@ -48,6 +48,11 @@ def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
     any stack module) is imported."""
     state = State(settings=resolve(early_config))
     early_config.stash[STATE] = state
+    if state.settings.entry is not None and state.settings.lazy_providers:
+        from pytest_iac import lazy_providers
+
+        installed = lazy_providers.install()
+        state.cleanup.append(lambda: lazy_providers.uninstall(installed))
     cov = state.settings.coverage
     if cov is None or not cov.sources:
         return
@@ -72,11 +77,16 @@ def pytest_configure(config: pytest.Config) -> None:
     if STATE not in config.stash:  # the plugin was registered after the initial conftests
         config.stash[STATE] = State(settings=resolve(config))
     state = config.stash[STATE]
+    requirements = state.settings.requirements
+    for marker in sorted({m for r in (requirements.requirements if requirements else ()) for m in r.markers}):
+        # markers the YAML maps to requirements are registered, so --strict-markers accepts them
+        ids = ", ".join(r.id for r in requirements.requirements if marker in r.markers)  # type: ignore[union-attr]
+        config.addinivalue_line("markers", f"{marker}: counts for requirement(s) {ids} (pytest-iac)")
     if state.measurement is not None and _is_xdist_controller(config):
         # Only now is it known (workers get the same -n): the workers measure, not us.
         state.measurement.stop()
         state.measurement, state.cov_mode = None, "workers"
-    if config.stash[STATE].settings.requirements is not None:
+    if requirements is not None:
         from pytest_iac.gate import RequirementGate
 
         config.pluginmanager.register(RequirementGate(config), GATE_PLUGIN_NAME)

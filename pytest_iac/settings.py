@@ -46,6 +46,9 @@ OPTIONS = (
     Option("iac_terraform_plugin_dir", "provider plugin directory or filesystem mirror for the "
            "offline 'terraform init' of the validate check (default: terraform's usual places, "
            "or $PYTEST_IAC_TF_PLUGIN_DIR)", metavar="DIR"),
+    Option("iac_no_lazy_providers", "import provider packages (cdktf_cdktf_provider_*) eagerly, "
+           "as plain Python would; by default only the submodules a stack uses are imported",
+           kind="bool"),
     Option("iac_cov_fail_under", "line coverage of the stack code that the gate requires, in "
            "percent (default: coverage.fail_under of the YAML, else 100)", kind="float", metavar="MIN"),
     Option("iac_cov_source", "package or path whose line coverage the gate measures (repeatable; "
@@ -79,6 +82,7 @@ class Settings:
     report_md: Path | None
     coverage: CoverageConfig | None = None
     checks: bool = False
+    lazy_providers: bool = True
     terraform_plugin_dir: Path | None = None
     sources: Mapping[str, str] = field(default_factory=dict)  # setting -> where it came from
 
@@ -126,6 +130,7 @@ def resolve(config: pytest.Config) -> Settings:
         coverage=_coverage(config, requirements, entry) if requirements else None,
         checks=_checks_on(config, requirements is not None, entry is not None),
         terraform_plugin_dir=_path(config, "iac_terraform_plugin_dir"),
+        lazy_providers=not _raw(config, "iac_no_lazy_providers")[0],
         sources=sources,
     )
 

@@ -39,6 +39,11 @@ class SynthesizedStack:
     config: dict[str, Any]
 
     @property
+    def directory(self) -> Path:
+        """The stack's directory in the output; file paths in the JSON are relative to it."""
+        return self.path.parent
+
+    @property
     def resource_count(self) -> int:
         return sum(len(group) for group in self.config.get("resource", {}).values())
 
@@ -127,12 +132,14 @@ def synthesize(spec: EntrySpec, workdir: Path) -> Synthesis:
         assert spec.path is not None
         return _read_synthesized(spec, spec.path, {"import": 0.0, "synth": 0.0}, started)
     framework = _import_framework(spec)
-    timings = {"import": time.perf_counter() - started}
     with _recording_environ() as env_read, _redirected_apps(framework, workdir) as apps:
-        if spec.kind == "script":
+        if spec.kind == "script":  # a script's imports and synthesis can't be told apart
+            timings = {"import": time.perf_counter() - started}
             _run_script(spec)
         else:
-            _run_callable(spec, framework, apps)
+            target = _resolve_callable(spec)  # imports the stack code, and the providers it uses
+            timings = {"import": time.perf_counter() - started}
+            _run_callable(spec, framework, target)
     timings["synth"] = time.perf_counter() - started - timings["import"]
     outdirs = [Path(app.outdir) for app in apps if (Path(app.outdir) / "manifest.json").exists()]
     if not outdirs:
@@ -177,8 +184,7 @@ def _run_script(spec: EntrySpec) -> None:
         sys.path[:] = saved_path
 
 
-def _run_callable(spec: EntrySpec, framework: ModuleType, apps: list[Any]) -> None:
-    target = _resolve_callable(spec)
+def _run_callable(spec: EntrySpec, framework: ModuleType, target: Callable[..., Any]) -> None:
     app = framework.App()
     try:
         if isinstance(target, type) and issubclass(target, framework.TerraformStack):

@@ -335,3 +335,21 @@ def test_json_and_markdown_reports(pytester, write_requirements, monkeypatch):
     assert "| R-3 | untested | 0/0 | never |" in markdown
     assert summary.read_text() == "previous step\n" + markdown
     assert not list((pytester.path / "out").glob(".report.json.*")), "temporary files are cleaned up"
+
+
+def test_markers_named_in_the_yaml_are_registered_for_strict_markers(pytester, write_requirements):
+    write_requirements("""
+        version: 1
+        requirements:
+          - {id: ENC-1, description: encryption, markers: [encryption]}
+    """)
+    pytester.makepyfile("""
+        import pytest
+        @pytest.mark.encryption
+        def test_kms():
+            assert "aws:kms".startswith("aws:")
+    """)
+    result = pytester.runpytest("--iac-requirements", "requirements.yaml", "--strict-markers")
+    assert result.ret == 0
+    result = pytester.runpytest("--iac-requirements", "requirements.yaml", "--markers")
+    result.stdout.fnmatch_lines(["@pytest.mark.encryption: counts for requirement(s) ENC-1 (pytest-iac)"])
