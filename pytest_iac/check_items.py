@@ -100,7 +100,7 @@ def selected_checks(config: pytest.Config, checks: list[Check]) -> list[Check]:
 
 
 def make_items(session: pytest.Session, synthesis: Synthesis | None, error: str | None) -> list[pytest.Item]:
-    parent = IacChecks.from_parent(session, name="iac")
+    parent = IacChecks.from_parent(session, name="iac", nodeid="iac")
     if synthesis is None:
         return [CheckItem.from_parent(parent, name="synth", check=None, stack=None, error=error)]
     checks = selected_checks(session.config, all_checks(session.config))
@@ -189,7 +189,7 @@ def render_findings(result: dict[str, Any]) -> str:
     where = f" in stack {result['stack']}" if result["stack"] else ""
     lines = [f"check {result['id']}{where}: {len(result['findings'])} finding(s)"]
     for f in result["findings"]:
-        place = f["address"] or "(stack)"
+        place = f["address"] or ("(stack)" if result["stack"] else "(project)")
         if f["path"]:
             place += f" ({f['path']})"
         tag = f"suppressed: {f['reason']}" if f["suppressed"] else f["severity"]

@@ -65,7 +65,8 @@ def _line_coverage(state: State, cov: Any, payloads: list[dict[str, Any]], rootd
         problems.append("line coverage was not measured in every test process, so the gate cannot tell")
         extras["coverage"] = {"percent": None, "fail_under": cov.fail_under, "missing": {}}
         return
-    result = report(blobs, cov.sources, cov.branch, rootdir)
+    replayed = [r for p in payloads for r in p.get("coverage_replay", [])]
+    result = report(blobs, cov.sources, cov.branch, rootdir, replayed)
     extras["coverage"] = result.to_json(cov.fail_under)
     if result.percent is None:
         gated.append(f"line coverage not measured: {result.problem}")

@@ -121,6 +121,7 @@ class RequirementGate:
             "tests": [t.to_json() for t in self.tests.values()],
             "partial": self.partial,
             "coverage": coverage,
+            "coverage_replay": state.coverage_replay,
             "addresses": sorted({a for s in state.syntheses for a in s.addresses()}),
             "examined": sorted(examined),
             "syntheses": [s.summary() for s in state.syntheses],

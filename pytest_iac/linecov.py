@@ -10,11 +10,13 @@ twice.
 from __future__ import annotations
 
 import base64
+import contextlib
 import fnmatch
 import importlib.util
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -44,6 +46,9 @@ def _coverage(sources: tuple[str, ...], branch: bool) -> coverage.Coverage:
     return cov
 
 
+SYNTH_CONTEXT = "pytest-iac-synthesis"
+
+
 class Measurement:
     """A running measurement in this process."""
 
@@ -51,6 +56,23 @@ class Measurement:
         self.sources, self.branch = sources, branch
         self.cov = _coverage(sources, branch)
         self.cov.start()
+
+    @contextlib.contextmanager
+    def synthesis_context(self) -> Iterator[dict[str, Any]]:
+        """Measure the block under its own context; yields what it ran, filled in at exit
+        (``{"lines": {file: [n]}, "arcs": {file: [[a, b]]}}``), for the synthesis cache."""
+        recorded: dict[str, Any] = {}
+        self.cov.switch_context(SYNTH_CONTEXT)
+        try:
+            yield recorded
+        finally:
+            self.cov.switch_context("")
+            data = self.cov.get_data()
+            data.set_query_contexts([f"^{SYNTH_CONTEXT}$"])
+            recorded["lines"] = {f: sorted(data.lines(f) or []) for f in data.measured_files() if data.lines(f)}
+            if data.has_arcs():
+                recorded["arcs"] = {f: sorted(data.arcs(f) or []) for f in data.measured_files() if data.arcs(f)}
+            data.set_query_contexts(None)
 
     def stop(self) -> str:
         """Stop measuring; return the data, serialized for a trip to another process."""
@@ -68,9 +90,14 @@ def from_pytest_cov(plugin: Any) -> str | None:
 
 
 def report(
-    serialized: list[str], sources: tuple[str, ...], branch: bool, rootdir: Path
+    serialized: list[str],
+    sources: tuple[str, ...],
+    branch: bool,
+    rootdir: Path,
+    replayed: list[dict[str, Any]] = (),  # type: ignore[assignment]
 ) -> LineCoverageResult:
-    """Combine serialized data and measure it against ``sources``."""
+    """Combine serialized data (and synthesis coverage replayed from the cache) and measure it
+    against ``sources``."""
     from coverage import CoverageData
     from coverage.exceptions import NoDataError
 
@@ -80,6 +107,11 @@ def report(
         part = CoverageData(no_disk=True)
         part.loads(base64.b64decode(blob))
         combined.update(part)
+    for recorded in replayed:
+        if recorded.get("arcs") and combined.has_arcs():
+            combined.add_arcs({f: [tuple(a) for a in arcs] for f, arcs in recorded["arcs"].items()})
+        elif not combined.has_arcs():
+            combined.add_lines(recorded.get("lines", {}))
     include = _include_patterns(sources)
     try:
         percent = cov.report(file=io.StringIO(), include=include, ignore_errors=True)

@@ -86,6 +86,10 @@ def pytest_configure(config: pytest.Config) -> None:
         # Only now is it known (workers get the same -n): the workers measure, not us.
         state.measurement.stop()
         state.measurement, state.cov_mode = None, "workers"
+    if state.settings.cache_clear and getattr(config, "cache", None) is not None:
+        from pytest_iac.cache import SynthCache
+
+        SynthCache(config.cache.mkdir("pytest-iac") / "synth").clear()
     if requirements is not None:
         from pytest_iac.gate import RequirementGate
 
@@ -162,6 +166,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
             f"iac synth: {synthesis.entry} -> {len(synthesis.stacks)} stack(s) "
             f"({', '.join(synthesis.stacks)}), {synthesis.resource_count} resources in "
             f"{t.get('total', 0):.2f}s (import {t.get('import', 0):.2f}s, synth {t.get('synth', 0):.2f}s)"
+            + (f", cache {synthesis.cache}" if synthesis.cache else "")
         )
     if len(state.syntheses) > 1:
         terminalreporter.write_line(f"iac synth: {len(state.syntheses)} syntheses this session")

@@ -6,6 +6,8 @@ retried: a failed synthesis is remembered and reported the same way to every use
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -13,9 +15,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from pytest_iac.state import STATE
+from pytest_iac.state import STATE, State
 
 if TYPE_CHECKING:
+    from pytest_iac.cache import SynthCache
+    from pytest_iac.entry import EntrySpec
     from pytest_iac.synth import Synthesis
 
 NO_ENTRY = (
@@ -43,11 +47,67 @@ def session_synthesis(config: pytest.Config) -> Synthesis:
         raise SynthesisFailed(NO_ENTRY)
     workdir = Path(tempfile.mkdtemp(prefix="pytest-iac-synth-"))
     state.cleanup.append(lambda: shutil.rmtree(workdir, ignore_errors=True))
+    cache = synth_cache(config) if spec.kind != "synthesized" else None
     try:
-        synthesis = synthesize(spec, workdir)
+        if cache is None:
+            synthesis = synthesize(spec, workdir)
+        else:
+            synthesis = _through_cache(cache, spec, workdir, state)
     except EntryError as exc:
         state.synth_errors.append(str(exc))
         raise SynthesisFailed(str(exc)) from None
     synthesis.on_examine = state.resources.record
     state.syntheses.append(synthesis)
     return synthesis
+
+
+def synth_cache(config: pytest.Config) -> SynthCache | None:
+    """The cache to use: pytest's cache directory when caching is on; under xdist without it,
+    a directory private to this run, so that workers still synthesize only once."""
+    from pytest_iac.cache import SynthCache
+
+    state = config.stash[STATE]
+    if state.cov_mode == "pytest-cov":
+        return None  # synthesis coverage could not be replayed into pytest-cov's figures
+    if state.settings.cache and getattr(config, "cache", None) is not None:
+        return SynthCache(config.cache.mkdir("pytest-iac") / "synth")
+    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if hasattr(config, "workerinput") and run_id:
+        return SynthCache(Path(tempfile.gettempdir()) / f"pytest-iac-run-{run_id}")
+    return None
+
+
+def _through_cache(cache: SynthCache, spec: EntrySpec, workdir: Path, state: State) -> Synthesis:
+    from pytest_iac.cache import record_inputs
+    from pytest_iac.inputs import recording
+    from pytest_iac.synth import read_output, synthesize
+
+    measurement = state.measurement
+    key = cache.key(spec)
+    with cache.locked(key):
+        hit = cache.lookup(key)
+        usable = hit is not None and (measurement is None or hit.record.get("branch") == measurement.branch)
+        if usable:
+            assert hit is not None
+            local = workdir / "cached"
+            shutil.copytree(hit.outdir, local, symlinks=True)  # a later run may replace the entry
+            synthesis = read_output(spec, local, {"import": 0.0, "synth": 0.0})
+            synthesis.env_read = tuple(hit.record["env_read"])
+            synthesis.cache = "hit"
+            if hit.record.get("coverage") is not None:
+                state.coverage_replay.append(hit.record["coverage"])
+            return synthesis
+        with contextlib.ExitStack() as stack:
+            seen = stack.enter_context(recording())
+            covered = stack.enter_context(measurement.synthesis_context()) if measurement else None
+            synthesis = synthesize(spec, workdir)
+        record = {
+            "inputs": record_inputs(seen, synthesis.env_read, spec.base_dir, workdir),
+            "env_read": list(synthesis.env_read),
+            "timings": synthesis.timings,
+            "coverage": covered,
+            "branch": measurement.branch if measurement else None,
+        }
+        cache.store(key, synthesis.outdir, record)
+        synthesis.cache = "miss"
+        return synthesis

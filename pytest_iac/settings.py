@@ -5,6 +5,7 @@ Only the standard library and pytest are imported here: this module is loaded wi
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
@@ -49,6 +50,9 @@ OPTIONS = (
     Option("iac_no_lazy_providers", "import provider packages (cdktf_cdktf_provider_*) eagerly, "
            "as plain Python would; by default only the submodules a stack uses are imported",
            kind="bool"),
+    Option("iac_cache", "reuse the last synthesis while nothing it read has changed: on, off, or "
+           "auto (default: on, off when the CI environment variable is set)", metavar="on|off|auto"),
+    Option("iac_cache_clear", "remove pytest-iac's synthesis cache before the run", kind="bool"),
     Option("iac_cov_fail_under", "line coverage of the stack code that the gate requires, in "
            "percent (default: coverage.fail_under of the YAML, else 100)", kind="float", metavar="MIN"),
     Option("iac_cov_source", "package or path whose line coverage the gate measures (repeatable; "
@@ -83,6 +87,8 @@ class Settings:
     coverage: CoverageConfig | None = None
     checks: bool = False
     lazy_providers: bool = True
+    cache: bool = False
+    cache_clear: bool = False
     terraform_plugin_dir: Path | None = None
     sources: Mapping[str, str] = field(default_factory=dict)  # setting -> where it came from
 
@@ -131,6 +137,8 @@ def resolve(config: pytest.Config) -> Settings:
         checks=_checks_on(config, requirements is not None, entry is not None),
         terraform_plugin_dir=_path(config, "iac_terraform_plugin_dir"),
         lazy_providers=not _raw(config, "iac_no_lazy_providers")[0],
+        cache=_choice(config, "iac_cache", auto=not os.environ.get("CI")),
+        cache_clear=bool(_raw(config, "iac_cache_clear")[0]),
         sources=sources,
     )
 
@@ -155,14 +163,20 @@ def _coverage(config: pytest.Config, requirements: RequirementsFile, entry: Entr
     )
 
 
-def _checks_on(config: pytest.Config, gate: bool, entry: bool) -> bool:
-    value, origin, _ = _raw(config, "iac_checks")
+def _choice(config: pytest.Config, name: str, *, auto: bool) -> bool:
+    """An on/off/auto setting; ``auto`` is the given default."""
+    value, origin, _ = _raw(config, name)
     choice = (value or "auto").strip().lower()
     if choice not in ("on", "off", "auto"):
         raise pytest.UsageError(f"{origin}: {value!r} is not one of on, off, auto")
-    if choice == "on" and not entry:
-        raise pytest.UsageError(f"{origin}: checks need a stack entry; set --iac-app or iac_app")
-    return choice == "on" or (choice == "auto" and gate and entry)
+    return auto if choice == "auto" else choice == "on"
+
+
+def _checks_on(config: pytest.Config, gate: bool, entry: bool) -> bool:
+    on = _choice(config, "iac_checks", auto=gate and entry)
+    if on and not entry:
+        raise pytest.UsageError("--iac-checks on: checks need a stack entry; set --iac-app or iac_app")
+    return on
 
 
 def _source(base: Path, source: str) -> str:

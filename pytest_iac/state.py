@@ -36,6 +36,7 @@ class State:
     measurement: Measurement | None = None
     cleanup: list[Callable[[], None]] = field(default_factory=list)
     check_results: list[dict[str, Any]] = field(default_factory=list)
+    coverage_replay: list[dict[str, Any]] = field(default_factory=list)  # from cache hits
 
 
 STATE = pytest.StashKey[State]()

@@ -58,6 +58,7 @@ class Synthesis:
     stacks: dict[str, SynthesizedStack]
     timings: dict[str, float]
     env_read: tuple[str, ...] = ()
+    cache: str | None = None  # "hit" or "miss" when the synthesis cache was used
     on_examine: Callable[[str], None] | None = None
     _templates: dict[str, Template] = field(default_factory=dict, repr=False)
 
@@ -313,6 +314,11 @@ def _recording_environ() -> Iterator[set[str]]:
         yield seen
     finally:
         os.environ = real
+
+
+def read_output(spec: EntrySpec, outdir: Path, timings: dict[str, float]) -> Synthesis:
+    """A Synthesis from an output directory made earlier (the cache's copy)."""
+    return _read_synthesized(spec, outdir, timings, time.perf_counter())
 
 
 def _read_synthesized(
