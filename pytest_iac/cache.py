@@ -90,13 +90,11 @@ class SynthCache:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
-def record_inputs(seen: set[str], env_read: tuple[str, ...], base: Path, output_dir: Path) -> dict[str, Any]:
-    files = inputs.file_digests(seen, output_dir)
-    roots = inputs.roots_of(files, base)
+def record_inputs(seen: set[str], env_read: tuple[str, ...], assets: tuple[str, ...], output_dir: Path) -> dict[str, Any]:
     return {
-        "files": files,
+        "files": inputs.file_digests(seen, output_dir),
         "env": inputs.env_values(env_read),
-        "trees": {root: inputs.digest_tree(root) for root in roots},
+        "trees": {path: inputs.digest_tree(path) for path in assets},
     }
 
 

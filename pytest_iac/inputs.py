@@ -26,7 +26,6 @@ _LIBRARY_ROOTS = tuple(
                                    sysconfig.get_paths()["platlib"], os.path.dirname(__file__),
                                    sys.prefix, sys.base_prefix, sys.exec_prefix)}
 )
-_SKIPPED_DIRS = {"__pycache__", "node_modules", "cdktf.out", "tests", "test"}
 
 
 def _is_user_file(path: str) -> bool:
@@ -73,15 +72,17 @@ def digest_file(path: str) -> str | None:
 
 
 def digest_tree(root: str) -> str:
-    """Names, sizes and modification times of every file under ``root`` (not tests, caches).
+    """Names, sizes and modification times of every file under ``root`` (a file: its content).
 
     Covers what the JavaScript side of cdktf reads (asset directories), which Python can't see.
     """
+    if os.path.isfile(root):
+        return digest_file(root) or "missing"
     entries = []
     for directory, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS and not d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
-            if name.endswith((".pyc", ".pyo")) or name == "conftest.py" or name.startswith("test_"):
+            if name.endswith((".pyc", ".pyo")):
                 continue
             path = os.path.join(directory, name)
             with contextlib.suppress(OSError):
@@ -111,14 +112,3 @@ def versions() -> dict[str, str]:
         if name.startswith(("cdktf", "cdktn", "jsii", "constructs", "pytest-iac")):
             found[name] = dist.version
     return dict(sorted(found.items()))
-
-
-def roots_of(files: dict[str, str | None], base: Path) -> list[str]:
-    """The project trees to fingerprint: the top-level user package dirs the code came from."""
-    roots = set()
-    for path in files:
-        parent = Path(path).parent
-        while (parent / "__init__.py").exists() and (parent.parent / "__init__.py").exists():
-            parent = parent.parent
-        roots.add(str(parent))
-    return sorted(roots or {str(base)})

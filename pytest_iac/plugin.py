@@ -86,14 +86,20 @@ def pytest_configure(config: pytest.Config) -> None:
         # Only now is it known (workers get the same -n): the workers measure, not us.
         state.measurement.stop()
         state.measurement, state.cov_mode = None, "workers"
-    if state.settings.cache_clear and getattr(config, "cache", None) is not None:
-        from pytest_iac.cache import SynthCache
-
-        SynthCache(config.cache.mkdir("pytest-iac") / "synth").clear()
     if requirements is not None:
         from pytest_iac.gate import RequirementGate
 
         config.pluginmanager.register(RequirementGate(config), GATE_PLUGIN_NAME)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    config = session.config
+    if config.stash[STATE].settings.cache_clear and getattr(config, "cache", None) is not None:
+        if not hasattr(config, "workerinput"):  # once per run: the controller, or the only process
+            from pytest_iac.cache import SynthCache
+            from pytest_iac.session import cache_dir
+
+            SynthCache(cache_dir(config)).clear()
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:

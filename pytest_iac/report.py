@@ -85,6 +85,7 @@ def report_data(config: pytest.Config, verdict: Verdict) -> dict[str, Any]:
             "seconds": round(sum(s["seconds"] for s in syntheses), 3),
             "stacks": sorted({name for s in syntheses for name in s["stacks"]}),
             "resources": max((s["resources"] for s in syntheses), default=0),
+            "syntheses": syntheses,
         },
         "requirements": [r.to_json() for r in verdict.requirements],
         "hollow": verdict.extras.get("hollow", []),

@@ -70,11 +70,15 @@ def synth_cache(config: pytest.Config) -> SynthCache | None:
     if state.cov_mode == "pytest-cov":
         return None  # synthesis coverage could not be replayed into pytest-cov's figures
     if state.settings.cache and getattr(config, "cache", None) is not None:
-        return SynthCache(config.cache.mkdir("pytest-iac") / "synth")
+        return SynthCache(cache_dir(config))
     run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID")
     if hasattr(config, "workerinput") and run_id:
         return SynthCache(Path(tempfile.gettempdir()) / f"pytest-iac-run-{run_id}")
     return None
+
+
+def cache_dir(config: pytest.Config) -> Path:
+    return Path(config.cache.mkdir("pytest-iac")) / "synth"
 
 
 def _through_cache(cache: SynthCache, spec: EntrySpec, workdir: Path, state: State) -> Synthesis:
@@ -102,7 +106,7 @@ def _through_cache(cache: SynthCache, spec: EntrySpec, workdir: Path, state: Sta
             covered = stack.enter_context(measurement.synthesis_context()) if measurement else None
             synthesis = synthesize(spec, workdir)
         record = {
-            "inputs": record_inputs(seen, synthesis.env_read, spec.base_dir, workdir),
+            "inputs": record_inputs(seen, synthesis.env_read, synthesis.asset_paths, workdir),
             "env_read": list(synthesis.env_read),
             "timings": synthesis.timings,
             "coverage": covered,

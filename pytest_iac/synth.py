@@ -58,6 +58,7 @@ class Synthesis:
     stacks: dict[str, SynthesizedStack]
     timings: dict[str, float]
     env_read: tuple[str, ...] = ()
+    asset_paths: tuple[str, ...] = ()  # what TerraformAssets were made from (read by node, not Python)
     cache: str | None = None  # "hit" or "miss" when the synthesis cache was used
     on_examine: Callable[[str], None] | None = None
     _templates: dict[str, Template] = field(default_factory=dict, repr=False)
@@ -115,6 +116,7 @@ class Synthesis:
             "stacks": list(self.stacks),
             "resources": self.resource_count,
             "seconds": round(self.timings.get("total", 0.0), 3),
+            "cache": self.cache,
         }
 
     def single_stack(self) -> Template:
@@ -133,7 +135,8 @@ def synthesize(spec: EntrySpec, workdir: Path) -> Synthesis:
         assert spec.path is not None
         return _read_synthesized(spec, spec.path, {"import": 0.0, "synth": 0.0}, started)
     framework = _import_framework(spec)
-    with _recording_environ() as env_read, _redirected_apps(framework, workdir) as apps:
+    with _recording_environ() as env_read, _redirected_apps(framework, workdir) as apps, \
+            _recorded_assets(framework) as asset_paths:
         if spec.kind == "script":  # a script's imports and synthesis can't be told apart
             timings = {"import": time.perf_counter() - started}
             _run_script(spec)
@@ -153,6 +156,7 @@ def synthesize(spec: EntrySpec, workdir: Path) -> Synthesis:
     for extra in outdirs[1:]:
         synthesis.stacks.update(_read_synthesized(spec, extra, timings, started).stacks)
     synthesis.env_read = tuple(sorted(env_read))
+    synthesis.asset_paths = tuple(sorted(asset_paths))
     return synthesis
 
 
@@ -273,6 +277,27 @@ def _redirected_apps(framework: ModuleType, workdir: Path) -> Iterator[list[Any]
         yield apps
     finally:
         app_class.__init__ = original_init
+
+
+@contextlib.contextmanager
+def _recorded_assets(framework: ModuleType) -> Iterator[set[str]]:
+    """Remember the paths TerraformAssets are made from: cdktf reads them in node, where the
+    synthesis cache could not see them otherwise."""
+    asset_class = framework.TerraformAsset
+    original_init = asset_class.__init__
+    paths: set[str] = set()
+
+    def recording_init(self: Any, *args: Any, **kwargs: Any) -> None:
+        path = kwargs.get("path")
+        if isinstance(path, (str, os.PathLike)):
+            paths.add(os.path.abspath(os.fspath(path)))
+        original_init(self, *args, **kwargs)
+
+    asset_class.__init__ = recording_init
+    try:
+        yield paths
+    finally:
+        asset_class.__init__ = original_init
 
 
 class _RecordingEnviron(MutableMapping[str, str]):

@@ -326,7 +326,7 @@ def test_json_and_markdown_reports(pytester, write_requirements, monkeypatch):
     assert data["version"] == 1
     assert data["verdict"] == "fail"
     assert data["reasons"] == ["1 of 3 requirements not satisfied (untested: R-3)"]
-    assert data["synth"] == {"count": 0, "seconds": 0, "stacks": [], "resources": 0}
+    assert data["synth"] == {"count": 0, "seconds": 0, "stacks": [], "resources": 0, "syntheses": []}
     by_id = {r["id"]: r for r in data["requirements"]}
     assert by_id["R-1"]["status"] == "passed"
     assert by_id["R-1"]["tests"] == [{"nodeid": "test_json_and_markdown_reports.py::test_one", "outcome": "passed"}]

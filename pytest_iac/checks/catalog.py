@@ -13,6 +13,7 @@ from pytest_iac.checks import (
     naming,
     network,
     secrets,
+    terraform_checks,
 )
 from pytest_iac.checks.base import Check
 
@@ -20,6 +21,8 @@ __all__ = ["BUILTIN_CHECKS"]
 
 BUILTIN_CHECKS: tuple[Check, ...] = tuple(
     check
-    for module in (assets, cloudwatch, lambda_env, secrets, iam, network, encryption, naming, lifecycle, docs)
+    for module in (
+        assets, cloudwatch, lambda_env, secrets, iam, network, encryption, naming, lifecycle, docs, terraform_checks
+    )
     for check in module.CHECKS
 )
