@@ -12,11 +12,12 @@ from collections.abc import Generator
 
 import pytest
 
-from pytest_iac.fixtures import iac_stack, iac_synth
+from pytest_iac.deploy.options import add_deploy_options
+from pytest_iac.fixtures import iac_deployment, iac_stack, iac_synth
 from pytest_iac.settings import add_options, resolve
 from pytest_iac.state import STATE, State
 
-__all__ = ["iac_stack", "iac_synth"]
+__all__ = ["iac_deployment", "iac_stack", "iac_synth"]
 
 GATE_PLUGIN_NAME = "iac-gate"
 
@@ -34,6 +35,7 @@ def requirement(*ids: str) -> tuple[str, ...]:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
+    add_deploy_options(parser)
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -145,7 +147,10 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         synthesis, error = session_synthesis(config), None
     except SynthesisFailed as exc:
         synthesis, error = None, str(exc)
-    items.extend(make_items(session, synthesis, error))
+    new_items = make_items(session, synthesis, error)
+    # reported like any collector's result, so the terminal's "collected N items" counts them
+    config.hook.pytest_collectreport(report=pytest.CollectReport("iac", "passed", None, new_items))
+    items.extend(new_items)
 
 
 @pytest.hookimpl(wrapper=True)
