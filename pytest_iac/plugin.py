@@ -170,14 +170,18 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
-    state = config.stash[STATE]
-    for synthesis in state.syntheses:
-        t = synthesis.timings
+    """One line per synthesis: this process's, or (xdist controller) the workers' via the gate."""
+    summaries = [s.summary() for s in config.stash[STATE].syntheses]
+    gate = config.pluginmanager.get_plugin(GATE_PLUGIN_NAME)
+    if not summaries and gate is not None and gate.verdict is not None:
+        summaries = gate.verdict.extras.get("syntheses", [])
+    for s in summaries:
         terminalreporter.write_line(
-            f"iac synth: {synthesis.entry} -> {len(synthesis.stacks)} stack(s) "
-            f"({', '.join(synthesis.stacks)}), {synthesis.resource_count} resources in "
-            f"{t.get('total', 0):.2f}s (import {t.get('import', 0):.2f}s, synth {t.get('synth', 0):.2f}s)"
-            + (f", cache {synthesis.cache}" if synthesis.cache else "")
+            f"iac synth: {s['entry']} -> {len(s['stacks'])} stack(s) ({', '.join(s['stacks'])}), "
+            f"{s['resources']} resources in {s['seconds']:.2f}s (import {s['import_seconds']:.2f}s, "
+            f"synth {s['synth_seconds']:.2f}s)" + (f", cache {s['cache']}" if s["cache"] else "")
         )
-    if len(state.syntheses) > 1:
-        terminalreporter.write_line(f"iac synth: {len(state.syntheses)} syntheses this session")
+        if s["env_read"]:
+            terminalreporter.write_line(f"iac synth: the stack code read {', '.join(s['env_read'])}")
+    if len(summaries) > 1:
+        terminalreporter.write_line(f"iac synth: {len(summaries)} syntheses this session")

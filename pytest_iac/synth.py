@@ -116,7 +116,10 @@ class Synthesis:
             "stacks": list(self.stacks),
             "resources": self.resource_count,
             "seconds": round(self.timings.get("total", 0.0), 3),
+            "import_seconds": round(self.timings.get("import", 0.0), 3),
+            "synth_seconds": round(self.timings.get("synth", 0.0), 3),
             "cache": self.cache,
+            "env_read": list(self.env_read),
         }
 
     def single_stack(self) -> Template:
