@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from pytest_iac.state import STATE
-from pytest_iac.verdict import LinkedTest, Verdict, decide, requirement_results, worse
+from pytest_iac.verdict import LinkedTest, Verdict, worse
 
 WORKER_KEY = "pytest_iac"
 INTEGRATION_FIXTURES = {"iac_deployment"}

@@ -7,7 +7,6 @@ private output directory, so synthesis never writes into the user's tree.
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import importlib.util
 import inspect
@@ -16,13 +15,13 @@ import os
 import runpy
 import sys
 import time
-from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Callable
 
 from pytest_iac.entry import EntryError, EntrySpec, user_traceback
+from pytest_iac.synth_hooks import recorded_assets, recording_environ, redirected_apps
 
 if TYPE_CHECKING:
     from pytest_iac.template import Template
@@ -138,8 +137,8 @@ def synthesize(spec: EntrySpec, workdir: Path) -> Synthesis:
         assert spec.path is not None
         return _read_synthesized(spec, spec.path, {"import": 0.0, "synth": 0.0}, started)
     framework = _import_framework(spec)
-    with _recording_environ() as env_read, _redirected_apps(framework, workdir) as apps, \
-            _recorded_assets(framework) as asset_paths:
+    with recording_environ() as env_read, redirected_apps(framework, workdir) as apps, \
+            recorded_assets(framework) as asset_paths:
         if spec.kind == "script":  # a script's imports and synthesis can't be told apart
             timings = {"import": time.perf_counter() - started}
             _run_script(spec)
@@ -261,87 +260,6 @@ def _app_of(result: Any, framework: ModuleType, spec: EntrySpec) -> Any:
 
 def _raised(spec: EntrySpec, exc: BaseException, doing: str = "running") -> str:
     return f"stack entry {spec.describe()} raised while {doing} it:\n{user_traceback(exc)}"
-
-
-@contextlib.contextmanager
-def _redirected_apps(framework: ModuleType, workdir: Path) -> Iterator[list[Any]]:
-    """Make every App created meanwhile write into its own subdirectory of ``workdir``."""
-    app_class = framework.App
-    original_init = app_class.__init__
-    apps: list[Any] = []
-
-    def redirected_init(self: Any, *args: Any, **kwargs: Any) -> None:
-        kwargs["outdir"] = str(workdir / f"app{len(apps)}")
-        original_init(self, *args, **kwargs)
-        apps.append(self)
-
-    app_class.__init__ = redirected_init
-    try:
-        yield apps
-    finally:
-        app_class.__init__ = original_init
-
-
-@contextlib.contextmanager
-def _recorded_assets(framework: ModuleType) -> Iterator[set[str]]:
-    """Remember the paths TerraformAssets are made from: cdktf reads them in node, where the
-    synthesis cache could not see them otherwise."""
-    asset_class = framework.TerraformAsset
-    original_init = asset_class.__init__
-    paths: set[str] = set()
-
-    def recording_init(self: Any, *args: Any, **kwargs: Any) -> None:
-        path = kwargs.get("path")
-        if isinstance(path, (str, os.PathLike)):
-            paths.add(os.path.abspath(os.fspath(path)))
-        original_init(self, *args, **kwargs)
-
-    asset_class.__init__ = recording_init
-    try:
-        yield paths
-    finally:
-        asset_class.__init__ = original_init
-
-
-class _RecordingEnviron(MutableMapping[str, str]):
-    """``os.environ`` stand-in that remembers which variables the stack code looked at."""
-
-    def __init__(self, real: MutableMapping[str, str], seen: set[str]) -> None:
-        self._real, self.seen = real, seen
-
-    def __getitem__(self, key: str) -> str:
-        self.seen.add(key)
-        return self._real[key]
-
-    def __contains__(self, key: object) -> bool:
-        self.seen.add(str(key))
-        return key in self._real
-
-    def __setitem__(self, key: str, value: str) -> None:
-        self._real[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self._real[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._real)
-
-    def __len__(self) -> int:
-        return len(self._real)
-
-    def copy(self) -> dict[str, str]:
-        return dict(self._real)
-
-
-@contextlib.contextmanager
-def _recording_environ() -> Iterator[set[str]]:
-    seen: set[str] = set()
-    real = os.environ
-    os.environ = _RecordingEnviron(real, seen)  # type: ignore[assignment]
-    try:
-        yield seen
-    finally:
-        os.environ = real
 
 
 def read_output(spec: EntrySpec, outdir: Path, timings: dict[str, float]) -> Synthesis:
