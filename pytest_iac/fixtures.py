@@ -13,6 +13,7 @@ import pytest
 from pytest_iac.session import SynthesisFailed, session_synthesis
 
 if TYPE_CHECKING:
+    from pytest_iac.deploy import Deployment
     from pytest_iac.synth import Synthesis
     from pytest_iac.template import Template
 
@@ -43,3 +44,22 @@ def iac_stack(iac_synth: Synthesis) -> Template:
     except LookupError as exc:
         message = str(exc)
     pytest.fail(message, pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def iac_deployment(request: pytest.FixtureRequest) -> Deployment:
+    """The stack deployed for this session (``pytest_iac.deploy.Deployment``); tests using it are
+    integration tests.
+
+    Gives ``.outputs`` (name -> value), ``.state`` (address -> deployed attributes),
+    ``.resource(address)``, ``.resource_by_path(construct_path)``, ``.client(service)`` (boto3,
+    pointed at the endpoint and region) and ``.target``. Where it deploys (``--iac-deploy``):
+    ``local`` (default) applies the synthesized stack to a moto server started for the session;
+    ``aws`` a real account (only with ``--iac-deploy aws --iac-aws-account ID`` matching the YAML);
+    ``outputs`` deploys nothing and reads ``--iac-outputs-file``. Destroyed at the end of the
+    session, also after failures, Ctrl-C and SIGTERM, unless ``--iac-keep-deployment``.
+    Without terraform, a provider mirror or moto, dependent tests skip (fail under ``--iac-strict``).
+    """
+    from pytest_iac.deploy.lifecycle import session_deployment
+
+    return session_deployment(request)
