@@ -354,7 +354,8 @@ class DeploymentSession:
         if run is not None:
             self.timings["destroy"] = run.seconds
         if run is not None and run.ok and not left:
-            self._say(f"{PREFIX}: destroyed {self.stack}: {_n(len(run.completed), 'resource')} in {run.seconds:.1f}s")
+            gone = sum(1 for _, action, _ in run.completed if action == "delete")
+            self._say(f"{PREFIX}: destroyed {self.stack}: {_n(gone, 'resource')} in {run.seconds:.1f}s")
             return []
         lines = [f"stack {self.stack} at {self.where}: {_n(len(left), 'resource')} left after "
                  + ("an interrupted destroy" if interrupted or (run and run.interrupted) else "terraform destroy"),
