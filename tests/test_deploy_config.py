@@ -158,6 +158,15 @@ def test_aws_target_needs_the_listed_account(pytester, write_requirements, yaml_
     result.stdout.fnmatch_lines([expected])
 
 
+def test_aws_target_is_refused_on_xdist_workers(pytester, write_requirements):
+    write_requirements(AWS_YAML, deployment={"target": "local", "account_id": "111111111111"})
+    pytester.makepyfile(test_integration=USES_OUTPUTS)
+    result = pytester.runpytest_subprocess("--iac-requirements", "requirements.yaml", "-n", "1", "-p", "no:cov",
+                                           "--iac-deploy", "aws", "--iac-aws-account", "111111111111")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*refusing to deploy to a real AWS account from an xdist worker*"])
+
+
 def test_confirmed_account_still_checks_the_credentials(pytester, write_requirements, synthesized_stack,
                                                         monkeypatch, tmp_path):
     """Even confirmed, nothing is applied unless the environment's credentials are that account's."""

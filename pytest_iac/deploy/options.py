@@ -86,6 +86,9 @@ def deploy_settings(config: pytest.Config) -> DeploySettings:
     account = None
     if target == "aws":
         account = _confirmed_account(config, origin, yaml_deploy.account_id if yaml_deploy else None, yaml_name)
+        if hasattr(config, "workerinput"):
+            raise DeployRefused("refusing to deploy to a real AWS account from an xdist worker: every worker would "
+                                "deploy the stack again into the same account. Run the integration tests without -n")
 
     outputs_file, outputs_origin = None, ""
     given, where, base = _raw(config, "iac_outputs_file")
