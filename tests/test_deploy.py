@@ -207,6 +207,46 @@ def test_sigterm_stops_the_session_and_tears_down(pytester, local_target):
     assert_gone(moto_pid(output), workdir.parent)
 
 
+def test_sigterm_during_the_apply_stops_terraform_and_destroys_what_it_made(pytester, local_target):
+    """SIGTERM while terraform waits on the queue (the provider polls SQS for ~25 s): terraform is
+    interrupted (it saves its state), then everything it created is destroyed."""
+    write_stack(pytester.path, {**BUCKET_AND_TOPIC, "aws_sqs_queue": {"queue": {**meta("demo/queue"),
+                                                                               "name": "demo-queue"}}})
+    pytester.makeconftest("""
+        import os, signal
+        from pytest_iac.deploy.lifecycle import DeploymentSession
+
+        original = DeploymentSession._progress
+
+        def _progress(self, began):
+            report = original(self, began)
+            def on_event(message):
+                report(message)
+                hook = message.get("hook") or {}
+                if message.get("type") == "apply_progress" and hook["resource"]["addr"] == "aws_sqs_queue.queue":
+                    open("root.txt", "w").write(str(self.root))
+                    os.kill(os.getpid(), signal.SIGTERM)
+            return on_event
+
+        DeploymentSession._progress = _progress
+    """)
+    pytester.makepyfile(test_integration="""
+        def test_never_runs(iac_deployment):
+            raise AssertionError("the deployment should not have been made")
+    """)
+    result = pytester.runpytest_subprocess("--iac-app", "cdktf.out")
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    output = result.stdout.str()
+    assert "the deployment should not have been made" not in output
+    result.stdout.fnmatch_lines(literal_brackets([
+        "iac deploy [*s] ! aws_sqs_queue.queue (demo/queue) failed after *s",
+        "iac deploy [*s] Plan: 0 to add, 0 to change, 3 to destroy.",
+    ]))
+    result.stdout.fnmatch_lines(["iac deploy: destroyed demo: 3 resources in *s",
+                                 "! pytest_iac.deploy.lifecycle.Terminated: SIGTERM: *"])
+    assert_gone(moto_pid(output), Path((pytester.path / "root.txt").read_text()))
+
+
 def test_keep_deployment_leaves_it_up_and_says_how_to_destroy_it(pytester, local_target):
     write_stack(pytester.path, {"aws_sns_topic": {"topic": {**meta("demo/topic"), "name": "demo-topic"}}},
                 {"topic_arn": {"value": "${aws_sns_topic.topic.arn}"}})
@@ -215,17 +255,17 @@ def test_keep_deployment_leaves_it_up_and_says_how_to_destroy_it(pytester, local
             assert iac_deployment.outputs["topic_arn"].endswith(":demo-topic")
     """)
     result = pytester.runpytest_subprocess("--iac-app", "cdktf.out", "--iac-keep-deployment")
-    result.assert_outcomes(passed=1)
     output = result.stdout.str()
-    result.stdout.fnmatch_lines(literal_brackets([
-        "iac deploy: kept stack demo deployed (--iac-keep-deployment) at moto * at http://127.0.0.1:* (pid *)",
-        "  terraform work dir: */stack",
-        "  destroy it and stop the endpoint: bash */destroy.sh",
-    ]))
-    assert "destroyed demo" not in output
     pid = moto_pid(output)
-    script = Path(re.search(r"bash (\S+/destroy\.sh)", output).group(1))
+    kept = re.search(r"bash (\S+/destroy\.sh)", output)
     try:
+        result.assert_outcomes(passed=1)
+        result.stdout.fnmatch_lines([
+            "iac deploy: kept stack demo deployed (--iac-keep-deployment) at moto * at http://127.0.0.1:* (pid *)",
+            "  terraform work dir: */stack",
+            "  destroy it and stop the endpoint: bash */destroy.sh",
+        ])
+        assert "destroyed demo" not in output
         assert pid_alive(pid), "the kept endpoint should outlive the session"
         endpoint = re.search(r"at (http://127\.0\.0\.1:\d+)", output).group(1)
         import boto3
@@ -233,14 +273,16 @@ def test_keep_deployment_leaves_it_up_and_says_how_to_destroy_it(pytester, local
         sns = boto3.client("sns", endpoint_url=endpoint, region_name="us-east-1",
                            aws_access_key_id="testing", aws_secret_access_key="testing")
         assert len(sns.list_topics()["Topics"]) == 1
+        script = Path(kept.group(1))
         done = subprocess.run(["bash", str(script)], capture_output=True, text=True, timeout=600)
         assert done.returncode == 0, done.stdout + done.stderr
         assert "Destroy complete! Resources: 1 destroyed." in done.stdout
         assert_gone(pid, script.parent)
-    finally:
+    finally:  # whatever failed above, leave nothing behind
         if pid_alive(pid):
             os.killpg(pid, signal.SIGKILL)
-        shutil.rmtree(script.parent, ignore_errors=True)
+        if kept:
+            shutil.rmtree(Path(kept.group(1)).parent, ignore_errors=True)
 
 
 def test_failed_destroy_is_loud_names_what_is_left_and_fails_the_run(pytester, local_target):
