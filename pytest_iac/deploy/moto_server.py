@@ -100,7 +100,7 @@ class MotoServer:
             log = log_dir / f"moto-{port}.log"
             cmd = [sys.executable, "-c", _BOOT, "0" if keep else str(os.getpid()), "-H", host, "-p", str(port)]
             env["MOTO_PORT"] = str(port)
-            server = cls(host, port, spawn(cmd, env=env, log=log, guard=False), log)
+            server = cls(host, port, spawn(cmd, env=env, log=log), log)
             error = server._wait_ready(timeout)
             if error is None:
                 return server
