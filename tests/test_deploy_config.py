@@ -4,6 +4,7 @@ a real account, skips for missing tools, and the pieces the local target is buil
 from __future__ import annotations
 
 import json
+import os
 import textwrap
 from pathlib import Path
 
@@ -343,3 +344,37 @@ def test_the_integration_tier_costs_nothing_until_asked(pytester):
     """)
     result = pytester.runpytest_subprocess("-p", "no:cov")
     result.assert_outcomes(passed=1)
+
+
+def test_moto_server_ends_when_pytest_is_killed(tmp_path):
+    """kill -9 of the process that started moto (no teardown at all) still leaves no moto behind."""
+    import importlib.util
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from pytest_iac.deploy._process import pid_alive
+
+    if importlib.util.find_spec("moto") is None or importlib.util.find_spec("flask") is None:
+        pytest.skip("moto[server] is not installed")
+    starter = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import pathlib, time
+        from pytest_iac.deploy.moto_server import MotoServer
+        server = MotoServer.start(pathlib.Path({str(tmp_path)!r}))
+        print(server.pid, flush=True)
+        time.sleep(120)
+    """)], stdout=subprocess.PIPE, text=True)
+    moto = int(starter.stdout.readline())
+    try:
+        assert pid_alive(moto)
+        starter.send_signal(signal.SIGKILL)
+        starter.wait()
+        deadline = time.monotonic() + 10
+        while pid_alive(moto) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not pid_alive(moto)
+    finally:
+        starter.stdout.close()
+        if pid_alive(moto):
+            os.killpg(moto, signal.SIGKILL)
