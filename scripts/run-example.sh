@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 cd examples/payment_stack
-exec ../../.venv/bin/python -m pytest --iac-strict --iac-report-json ../../build/iac-report.json --iac-report-md ../../build/iac-report.md "$@"
+exec ../../.venv/bin/python -m pytest --iac-strict --iac-report-json=../../build/iac-report.json --iac-report-md=../../build/iac-report.md "$@"
