@@ -93,9 +93,10 @@ class Settings:
     sources: Mapping[str, str] = field(default_factory=dict)  # setting -> where it came from
 
 
-def add_options(parser: pytest.Parser) -> None:
+def add_options(parser: pytest.Parser, options: tuple[Option, ...] = OPTIONS) -> None:
+    """Declare each option and its ini twin, with one help text."""
     group = parser.getgroup("iac", "infrastructure-as-code gate (pytest-iac)")
-    for opt in OPTIONS:
+    for opt in options:
         if opt.kind == "bool":
             group.addoption(opt.flag, action="store_true", default=None, dest=opt.name, help=opt.help)
         elif opt.kind == "linelist":
@@ -106,7 +107,7 @@ def add_options(parser: pytest.Parser) -> None:
         parser.addini(opt.name, opt.help, type=opt.kind if opt.kind != "float" else "string")
 
 
-def _raw(config: pytest.Config, name: str) -> tuple[Any, str, Path]:
+def raw_setting(config: pytest.Config, name: str) -> tuple[Any, str, Path]:
     """The value of a setting, where it came from, and the directory relative paths start at.
 
     Reads the early-parsed options, so that settings can be resolved before conftests load.
@@ -130,15 +131,15 @@ def resolve(config: pytest.Config) -> Settings:
     return Settings(
         entry=entry,
         requirements=requirements,
-        strict=bool(_raw(config, "iac_strict")[0]),
+        strict=bool(raw_setting(config, "iac_strict")[0]),
         report_json=_path(config, "iac_report_json"),
         report_md=_path(config, "iac_report_md"),
         coverage=_coverage(config, requirements, entry) if requirements else None,
         checks=_checks_on(config, requirements is not None, entry is not None),
         terraform_plugin_dir=_path(config, "iac_terraform_plugin_dir"),
-        lazy_providers=not _raw(config, "iac_no_lazy_providers")[0],
+        lazy_providers=not raw_setting(config, "iac_no_lazy_providers")[0],
         cache=_choice(config, "iac_cache", auto=not os.environ.get("CI")),
-        cache_clear=bool(_raw(config, "iac_cache_clear")[0]),
+        cache_clear=bool(raw_setting(config, "iac_cache_clear")[0]),
         sources=sources,
     )
 
@@ -146,7 +147,7 @@ def resolve(config: pytest.Config) -> Settings:
 def _coverage(config: pytest.Config, requirements: RequirementsFile, entry: EntrySpec | None) -> CoverageConfig:
     yaml_cov = requirements.coverage
     yaml_dir = Path(requirements.path).parent
-    given, origin, base = _raw(config, "iac_cov_source")
+    given, origin, base = raw_setting(config, "iac_cov_source")
     if given:
         sources = [_source(base, s) for line in given for s in line.split(",") if s.strip()]
     elif yaml_cov.source:
@@ -157,7 +158,7 @@ def _coverage(config: pytest.Config, requirements: RequirementsFile, entry: Entr
     resource_fail_under = _percent(config, "iac_resource_fail_under")
     return CoverageConfig(
         sources=tuple(sources),
-        branch=bool(_raw(config, "iac_cov_branch")[0]) or yaml_cov.branch,
+        branch=bool(raw_setting(config, "iac_cov_branch")[0]) or yaml_cov.branch,
         fail_under=yaml_cov.fail_under if fail_under is None else fail_under,
         resource_fail_under=yaml_cov.resources_fail_under if resource_fail_under is None else resource_fail_under,
     )
@@ -165,7 +166,7 @@ def _coverage(config: pytest.Config, requirements: RequirementsFile, entry: Entr
 
 def _choice(config: pytest.Config, name: str, *, auto: bool) -> bool:
     """An on/off/auto setting; ``auto`` is the given default."""
-    value, origin, _ = _raw(config, name)
+    value, origin, _ = raw_setting(config, name)
     choice = (value or "auto").strip().lower()
     if choice not in ("on", "off", "auto"):
         raise pytest.UsageError(f"{origin}: {value!r} is not one of on, off, auto")
@@ -197,7 +198,7 @@ def _entry_sources(entry: EntrySpec | None) -> list[str]:
 
 
 def _percent(config: pytest.Config, name: str) -> float | None:
-    value, origin, _ = _raw(config, name)
+    value, origin, _ = raw_setting(config, name)
     if value in (None, ""):
         return None
     try:
@@ -210,12 +211,12 @@ def _percent(config: pytest.Config, name: str) -> float | None:
 
 
 def _path(config: pytest.Config, name: str) -> Path | None:
-    value, _, base = _raw(config, name)
+    value, _, base = raw_setting(config, name)
     return (base / value).resolve() if value else None
 
 
 def _load_requirements(config: pytest.Config, sources: dict[str, str]) -> RequirementsFile | None:
-    value, origin, base = _raw(config, "iac_requirements")
+    value, origin, base = raw_setting(config, "iac_requirements")
     if not value:
         return None
     from pytest_iac.requirements import RequirementsError, load_requirements
@@ -240,7 +241,7 @@ def _entry(
 ) -> EntrySpec | None:
     from pytest_iac.entry import EntryError, EntrySpec
 
-    value, origin, base = _raw(config, "iac_app")
+    value, origin, base = raw_setting(config, "iac_app")
     app = requirements.app if requirements else None
     if value is None and app is not None and app.entry:
         value, origin = app.entry, f"app.entry in {Path(requirements.path).name}"  # type: ignore[union-attr]
@@ -248,7 +249,7 @@ def _entry(
     if value is None:
         return None
     sources["entry"] = origin
-    stack_id = _raw(config, "iac_stack_id")[0] or (app.stack_id if app else None)
+    stack_id = raw_setting(config, "iac_stack_id")[0] or (app.stack_id if app else None)
     kwargs = dict(app.kwargs) if app else {}
     kwargs.update(_kwargs(config))
     spec = EntrySpec(entry=value, origin=origin, base_dir=base, stack_id=stack_id, kwargs=kwargs)
@@ -260,7 +261,7 @@ def _entry(
 
 
 def _kwargs(config: pytest.Config) -> dict[str, Any]:
-    lines, origin, _ = _raw(config, "iac_app_kwargs")
+    lines, origin, _ = raw_setting(config, "iac_app_kwargs")
     parsed: dict[str, Any] = {}
     for line in lines or []:
         key, sep, text = line.partition("=")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_iac.settings import Option, _raw
+from pytest_iac.settings import Option, add_options, raw_setting
 from pytest_iac.state import STATE
 
 __all__ = ["DEPLOY_OPTIONS", "DeployRefused", "DeploySettings", "TARGETS", "add_deploy_options", "deploy_settings"]
@@ -54,13 +54,7 @@ class DeploySettings:
 
 
 def add_deploy_options(parser: pytest.Parser) -> None:
-    group = parser.getgroup("iac")
-    for opt in DEPLOY_OPTIONS:
-        if opt.kind == "bool":
-            group.addoption(opt.flag, action="store_true", default=None, dest=opt.name, help=opt.help)
-        else:
-            group.addoption(opt.flag, default=None, dest=opt.name, metavar=opt.metavar, help=opt.help)
-        parser.addini(opt.name, opt.help, type=opt.kind)
+    add_options(parser, DEPLOY_OPTIONS)
 
 
 def deploy_settings(config: pytest.Config) -> DeploySettings:
@@ -73,7 +67,7 @@ def deploy_settings(config: pytest.Config) -> DeploySettings:
     yaml_name = Path(requirements.path).name if requirements is not None else "the requirements YAML"
     yaml_dir = Path(requirements.path).parent if requirements is not None else config.rootpath
 
-    value, origin, _ = _raw(config, "iac_deploy")
+    value, origin, _ = raw_setting(config, "iac_deploy")
     if value in (None, ""):
         if yaml_deploy is not None and yaml_deploy.target != "local":
             value, origin = yaml_deploy.target, f"deployment.target in {yaml_name}"
@@ -91,7 +85,7 @@ def deploy_settings(config: pytest.Config) -> DeploySettings:
                                 "deploy the stack again into the same account. Run the integration tests without -n")
 
     outputs_file, outputs_origin = None, ""
-    given, where, base = _raw(config, "iac_outputs_file")
+    given, where, base = raw_setting(config, "iac_outputs_file")
     if given:
         outputs_file, outputs_origin = (base / given).resolve(), where
     elif yaml_deploy is not None and yaml_deploy.outputs_file:
@@ -104,7 +98,7 @@ def deploy_settings(config: pytest.Config) -> DeploySettings:
     plugin_dir = settings.terraform_plugin_dir
     return DeploySettings(
         target=target, origin=origin, outputs_file=outputs_file, outputs_origin=outputs_origin,
-        keep=bool(_raw(config, "iac_keep_deployment")[0]), account_id=account, strict=settings.strict,
+        keep=bool(raw_setting(config, "iac_keep_deployment")[0]), account_id=account, strict=settings.strict,
         plugin_dir=str(plugin_dir) if plugin_dir else (os.environ.get("PYTEST_IAC_TF_PLUGIN_DIR") or None),
     )
 
@@ -121,7 +115,7 @@ def _confirmed_account(config: pytest.Config, origin: str, yaml_account: str | N
             f"refusing to deploy to a real AWS account: {yaml_name} lists no deployment.account_id. "
             "Add the account that may be deployed to, e.g.\n  deployment:\n    target: aws\n"
             '    account_id: "123456789012"\nand confirm it with --iac-aws-account')
-    given, where, _ = _raw(config, "iac_aws_account")
+    given, where, _ = raw_setting(config, "iac_aws_account")
     if not given:
         raise DeployRefused(
             f"refusing to deploy to a real AWS account: confirm the account with --iac-aws-account {yaml_account} "
