@@ -13,8 +13,13 @@ also match partially; ``absent`` accepts a ``null`` value as well as a missing
 key, since Terraform treats both as unset; ``not_`` matches a missing key.
 
 Captures are committed only by ``MatchResult.finish()`` on a successful
-overall match (the Template finishes every candidate it tests), so a Capture
-never holds values from a failed attempt.
+overall match (the Template finishes the result of every candidate that
+matches), so a Capture never holds values from a failed attempt.
+
+Every matcher also has ``matches(actual)``: whether ``test(actual)`` would
+succeed, without building the failure detail or collecting captures (so it
+commits nothing). A caller can screen many candidates with it and ``test`` only
+those whose captures or failure detail it needs.
 """
 
 from __future__ import annotations
@@ -50,6 +55,17 @@ class Matcher(Describable):
 
     @abstractmethod
     def test(self, actual: Any) -> MatchResult: ...
+
+    def matches(self, actual: Any) -> bool:
+        """``test(actual).is_success``, where a matcher can tell more cheaply (no failures, no captures)."""
+        return self.test(actual).is_success
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # A subclass that redefines test() but not matches() must not inherit a shortcut
+        # written for another test(): it gets the default, which asks its own test().
+        super().__init_subclass__(**kwargs)
+        if "test" in cls.__dict__ and "matches" not in cls.__dict__:
+            cls.matches = Matcher.matches  # type: ignore[method-assign]
 
     def describe(self) -> str:
         return f"<{self.name}>" if self.pattern is UNSET else f"<{self.name} {render_value(self.pattern)}>"
@@ -90,6 +106,11 @@ class _Literal(Matcher):
             result.fail(self, "expected {expected}, got {actual}", expected=self.pattern, actual=actual)
         return result
 
+    def matches(self, actual: Any) -> bool:
+        # equality first: it rejects almost every candidate, json_type only confirms a hit
+        pattern = self.pattern
+        return actual is not MISSING and actual == pattern and json_type(actual) == json_type(pattern)
+
 
 class _ObjectMatch(Matcher):
     def __init__(self, name: str, pattern: Mapping[str, Any], *, partial: bool, explicit: bool) -> None:
@@ -97,6 +118,7 @@ class _ObjectMatch(Matcher):
             raise TypeError(f"{name}() needs a dict pattern, got {json_type(pattern)}")
         self.name, self.pattern, self._partial, self._explicit = name, dict(pattern), partial, explicit
         self._children = {key: _compile(value, name, partial) for key, value in pattern.items()}
+        self._child_items = tuple(self._children.items())
 
     def describe(self) -> str:
         return super().describe() if self._explicit else render_value(self.pattern)
@@ -114,6 +136,18 @@ class _ObjectMatch(Matcher):
                 if key not in self._children:
                     result.fail(self, "unexpected key (value {actual})", path=(key,), actual=actual[key])
         return result
+
+    def matches(self, actual: Any) -> bool:
+        if type(actual) is not dict and (actual is MISSING or not isinstance(actual, Mapping)):
+            return False
+        get = actual.get
+        for key, child in self._child_items:
+            if not child.matches(get(key, MISSING)):
+                return False
+        if not self._partial:
+            children = self._children
+            return all(key in children for key in actual)
+        return True
 
 
 class _ArrayMatch(Matcher):
@@ -145,6 +179,20 @@ class _ArrayMatch(Matcher):
         for i in range(len(self._children), len(actual)):
             result.fail(self, "unexpected element {actual}", path=(i,), actual=actual[i])
         return result
+
+    def matches(self, actual: Any) -> bool:
+        if actual is MISSING or not isinstance(actual, (list, tuple)):
+            return False
+        children = self._children
+        if self._subsequence:
+            p, wanted = 0, len(children)
+            for item in actual:
+                if p == wanted:
+                    break
+                if children[p].matches(item):
+                    p += 1
+            return p == wanted
+        return len(actual) == len(children) and all(c.matches(a) for c, a in zip(children, actual))
 
     def _test_subsequence(self, result: MatchResult, actual: list[Any]) -> MatchResult:
         """Greedy in-order search: each pattern element matches a later element than the previous."""
@@ -179,6 +227,9 @@ class _Absent(Matcher):
             result.fail(self, "expected absent, got {actual}", actual=actual)
         return result
 
+    def matches(self, actual: Any) -> bool:
+        return actual is MISSING or actual is None
+
 
 class _AnyValue(Matcher):
     name = "any_value"
@@ -190,6 +241,9 @@ class _AnyValue(Matcher):
         if actual is None:
             result.fail(self, "expected any value, got null")
         return result
+
+    def matches(self, actual: Any) -> bool:
+        return actual is not MISSING and actual is not None
 
 
 class _Not(Matcher):
@@ -205,6 +259,9 @@ class _Not(Matcher):
             result.fail(self, "expected not to match {expected}, got {actual}",
                         expected=self.pattern, actual=actual)
         return result
+
+    def matches(self, actual: Any) -> bool:
+        return not self._inner.matches(actual)
 
 
 class _Regexp(Matcher):
@@ -222,6 +279,9 @@ class _Regexp(Matcher):
             result.fail(self, "expected a string matching regexp {expected}, got {actual}",
                         expected=self.pattern, actual=actual)
         return result
+
+    def matches(self, actual: Any) -> bool:
+        return isinstance(actual, str) and self._regex.search(actual) is not None
 
 
 class _SerializedJson(Matcher):
@@ -242,6 +302,15 @@ class _SerializedJson(Matcher):
         except ValueError:
             return result.fail(self, "expected a JSON string, got invalid JSON {actual}", actual=actual)
         return result.compose(DECODED, self._inner.test(parsed))
+
+    def matches(self, actual: Any) -> bool:
+        if not isinstance(actual, str):
+            return False
+        try:
+            parsed = json.loads(actual)
+        except ValueError:
+            return False
+        return self._inner.matches(parsed)
 
 
 class Capture(Matcher):
@@ -268,6 +337,11 @@ class Capture(Matcher):
         if result.is_success:
             result.capture(self, actual)
         return result
+
+    def matches(self, actual: Any) -> bool:
+        if actual is MISSING or actual is None:
+            return False
+        return self._inner is None or self._inner.matches(actual)
 
     def _commit(self, value: Any, sensitive: bool) -> None:
         self._values.append(copy.deepcopy(value))

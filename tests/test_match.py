@@ -3,6 +3,7 @@ Capture, failure rendering and secret masking."""
 
 from __future__ import annotations
 
+import random
 import re
 from typing import Any
 
@@ -391,3 +392,78 @@ def test_captured_values_are_copies() -> None:
     cap.values[0]["Name"] = "changed"
     assert cap.as_object() == {"Name": "x"}
     assert actual == {"tags": {"Name": "x"}}
+
+
+# -- matches(): the success-only screen ------------------------------------------------------
+
+
+def _value(rng: random.Random, depth: int = 0) -> Any:
+    roll = rng.random()
+    if depth < 2 and roll < 0.2:
+        return {rng.choice("abc"): _value(rng, depth + 1) for _ in range(rng.randrange(3))}
+    if depth < 2 and roll < 0.4:
+        return [_value(rng, depth + 1) for _ in range(rng.randrange(3))]
+    return rng.choice([0, 1, 1.0, True, False, None, "", "a", "arn:x", '{"a": 1}', "{nope"])
+
+
+def _pattern(rng: random.Random, like: Any, depth: int = 0) -> Any:
+    """A pattern near ``like`` (so that some match), built from every kind of matcher."""
+    if isinstance(like, dict) and like and rng.random() < 0.6:
+        inner = {k: _pattern(rng, v, depth + 1) for k, v in like.items() if rng.random() < 0.8}
+        if rng.random() < 0.2:
+            inner[rng.choice("abcd")] = _value(rng)
+        return rng.choice([inner, inner, Match.object_like(inner), Match.object_equals(inner), Capture(inner)])
+    if isinstance(like, list) and rng.random() < 0.6:
+        items = [_pattern(rng, v, depth + 1) for v in like]
+        if not any(isinstance(i, type(Match.absent())) for i in items):
+            return rng.choice([items, Match.array_equals(items), Match.array_with(items[: rng.randrange(len(items) + 1)])])
+        return items
+    makers = [lambda: like, lambda: like, lambda: _value(rng), Match.any_value, Match.absent, Capture,
+              lambda: Match.not_(_pattern(rng, like, depth + 1)), lambda: Match.string_like_regexp("^a"),
+              lambda: Match.serialized_json({"a": rng.choice([1, Match.any_value()])}),
+              lambda: Capture(_pattern(rng, like, depth + 1)), lambda: Match.exact(1 if like is None else like)]
+    return rng.choice(makers[:3] + makers[3:] if depth < 3 else makers[:3])()
+
+
+def test_matches_agrees_with_test_and_captures_nothing() -> None:
+    rng = random.Random(6)
+    agreed = {True: 0, False: 0}
+    for _ in range(4000):
+        actual = _value(rng)
+        like = actual if rng.random() < 0.7 else _value(rng)
+        matcher = Match.as_matcher(_pattern(rng, like))
+        verdict = matcher.matches(actual)
+        assert verdict is matcher.test(actual).is_success, (matcher, actual)
+        agreed[verdict] += 1
+    assert min(agreed.values()) > 500  # both verdicts were exercised
+    cap = Capture()
+    assert Match.as_matcher({"a": cap}).matches({"a": 1}) and cap.values == []
+
+
+def test_matches_of_a_missing_key_follows_test() -> None:
+    from pytest_iac._diff import MISSING
+
+    for matcher in (Match.as_matcher(1), Match.as_matcher({}), Match.as_matcher([]), Match.any_value(), Match.absent(),
+                    Match.not_(1), Match.string_like_regexp(""), Match.serialized_json({}), Capture(), Capture(1)):
+        assert matcher.matches(MISSING) is matcher.test(MISSING).is_success, matcher
+
+
+def test_a_subclass_that_redefines_test_is_screened_by_its_own_test() -> None:
+    class Shouting(Capture):
+        def test(self, actual: Any) -> MatchResult:
+            result = MatchResult(actual, self.name)
+            if actual != "LOUD":
+                result.fail(self, "expected shouting, got {actual}", actual=actual)
+            return result
+
+    class Even(Matcher):
+        name = "even"
+
+        def test(self, actual: Any) -> MatchResult:
+            result = MatchResult(actual, self.name)
+            if actual % 2:
+                result.fail(self, "odd")
+            return result
+
+    assert Shouting().matches("LOUD") and not Shouting().matches("quiet")
+    assert Match.as_matcher({"n": Even()}).matches({"n": 2}) and not Match.as_matcher([Even()]).matches([3])
