@@ -34,6 +34,8 @@ class _Entry(NamedTuple):
     name: str
     body: Mapping[str, Any]
     is_data: bool
+    args: dict[str, Any]
+    """The body minus meta-arguments, computed once; never handed out (``arguments`` is a copy)."""
 
     @property
     def path(self) -> str | None:
@@ -42,7 +44,7 @@ class _Entry(NamedTuple):
 
     @property
     def arguments(self) -> dict[str, Any]:
-        return {k: v for k, v in self.body.items() if k not in META_ARGUMENTS}
+        return dict(self.args)
 
     def candidate(self, result: MatchResult) -> Candidate:
         return Candidate(self.address, result, self.path)
@@ -58,7 +60,7 @@ class ResourceView(Mapping[str, Any]):
 
     def __init__(self, entry: _Entry, examine: Callable[[str], None]) -> None:
         self._entry, self._examine = entry, examine
-        self._args = entry.arguments
+        self._args = entry.args  # shared with the template: only ever read or deep-copied here
         self.address, self.type, self.name = entry.address, entry.type, entry.name
         self.is_data = entry.is_data
         self.path: str | None = entry.path
@@ -119,13 +121,21 @@ class Template:
         self.stack_name = stack_name
         self.on_examine = on_examine
         self._entries: dict[str, _Entry] = {}
+        by_type: dict[tuple[bool, str], list[_Entry]] = {}
         for section, prefix, is_data in (("resource", "", False), ("data", "data.", True)):
             for rtype, named in sorted(self._config.get(section, {}).items()):
                 for name, body in sorted(named.items()):
                     if not isinstance(body, Mapping):
                         raise ValueError(f"{section}.{rtype}.{name} is not a JSON object")
                     address = f"{prefix}{rtype}.{name}"
-                    self._entries[address] = _Entry(address, rtype, name, body, is_data)
+                    args = {k: v for k, v in body.items() if k not in META_ARGUMENTS}
+                    entry = _Entry(address, rtype, name, body, is_data, args)
+                    self._entries[address] = entry
+                    by_type.setdefault((is_data, rtype), []).append(entry)
+        # The template never changes after this (it owns a deep copy), so these stay valid.
+        self._by_type: dict[tuple[bool, str], tuple[_Entry, ...]] = {k: tuple(v) for k, v in by_type.items()}
+        self._type_names = {data: sorted({t for d, t in by_type if d == data}) for data in (False, True)}
+        self._by_path: tuple[dict[str, _Entry], dict[str, _Entry]] | None = None
         self._references: dict[str, set[str]] | None = None
 
     @classmethod
@@ -160,15 +170,27 @@ class Template:
     def _view(self, entry: _Entry) -> ResourceView:
         return ResourceView(entry, self._examine)
 
-    def _of_type(self, rtype: str, data: bool) -> list[_Entry]:
-        return [e for e in self._entries.values() if e.type == rtype and e.is_data == data]
+    def _of_type(self, rtype: str, data: bool) -> tuple[_Entry, ...]:
+        return self._by_type.get((data, rtype), ())
 
     def _types(self, data: bool) -> list[str]:
-        return sorted({e.type for e in self._entries.values() if e.is_data == data})
+        return list(self._type_names[data])
 
-    def _test(self, entries: list[_Entry], props: Any, whole: bool) -> _Tested:
+    def _test(self, entries: tuple[_Entry, ...], props: Any, whole: bool) -> _Tested:
         root = _root(props)
         return root, [(e, root.test(dict(e.body) if whole else e.arguments).finish()) for e in entries]
+
+    def _paths(self) -> tuple[dict[str, _Entry], dict[str, _Entry]]:
+        """``{path: entry}`` (the last entry wins a duplicated path, as a dict built in order does)
+        and ``{path without its first segment: entry}`` (the first such path wins), built once."""
+        if self._by_path is None:
+            by_path = {e.path: e for e in self._entries.values() if e.path}
+            tails: dict[str, _Entry] = {}
+            for full, entry in by_path.items():
+                if isinstance(full, str):
+                    tails.setdefault(full.partition("/")[2], entry)
+            self._by_path = (by_path, tails)
+        return self._by_path
 
     def _none_of_type(self, rtype: str, data: bool) -> AssertionError:
         kind = "data sources" if data else "resources"
@@ -276,19 +298,19 @@ class Template:
     def resource_by_path(self, path: str) -> ResourceView:
         """By construct path, with or without the leading stack name: ``payments/vpc`` or ``vpc``."""
         path = path.strip("/")
-        by_path = {e.path: e for e in self._entries.values() if e.path}
+        by_path, tails = self._paths()
         if path in by_path:
             return self._view(by_path[path])
-        for full, entry in by_path.items():
-            if full.partition("/")[2] == path:
-                return self._view(entry)
+        if path in tails:
+            return self._view(tails[path])
         raise AssertionError(
             f"Template has no construct at path {path!r}.\n" + did_you_mean("paths", path, sorted(by_path))
         )
 
     def resources(self, type: str | None = None) -> list[ResourceView]:
-        return [self._view(e) for e in self._entries.values()
-                if not e.is_data and (type is None or e.type == type)]
+        if type is not None:
+            return [self._view(e) for e in self._of_type(type, False)]
+        return [self._view(e) for e in self._entries.values() if not e.is_data]
 
     @property
     def resource_types(self) -> list[str]:

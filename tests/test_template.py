@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 import subprocess
 import sys
@@ -609,3 +610,60 @@ def test_package_import_is_lazy() -> None:
 
     with pytest.raises(AttributeError, match="no attribute 'Nope'"):
         pytest_iac.Nope  # noqa: B018
+
+
+# -- indexes and screening agree with testing every resource -------------------------------
+
+
+def _random_stack(seed: int) -> dict[str, Any]:
+    """Resources and data sources over a few types; some construct paths repeat or are missing."""
+    rng = random.Random(seed)
+    config: dict[str, Any] = {"resource": {}, "data": {}}
+    for section, count in (("resource", 300), ("data", 40)):
+        for i in range(count):
+            rtype = rng.choice(["aws_vpc", "aws_subnet", "aws_s3_bucket", "aws_kms_key", "aws_iam_role"])
+            body: dict[str, Any] = {"name": f"n{rng.randrange(20)}", "tags": {"Tier": rng.choice("abc")},
+                                    "size": rng.choice([1, 2, True, None]), "depends_on": ["aws_vpc.r0"]}
+            if rng.random() < 0.9:
+                path = f"{rng.choice(['payments', 'other'])}/{rtype}/{rng.randrange(60)}"
+                body["//"] = {"metadata": {"path": path, "uniqueId": f"u{i}"}}
+            config[section].setdefault(rtype, {})[f"r{i}"] = body
+    return config
+
+
+def _linear_by_path(config: dict[str, Any], path: str) -> str | None:
+    """resource_by_path as a scan over every entry in template order (the last duplicate wins an exact
+    path; the first path whose tail matches wins otherwise)."""
+    entries = [(f"{prefix}{t}.{n}", b) for section, prefix in (("resource", ""), ("data", "data."))
+               for t, named in sorted(config[section].items()) for n, b in sorted(named.items())]
+    by_path = {b.get("//", {}).get("metadata", {}).get("path"): a for a, b in entries}
+    by_path.pop(None, None)
+    path = path.strip("/")
+    if path in by_path:
+        return by_path[path]
+    return next((a for full, a in by_path.items() if full.partition("/")[2] == path), None)
+
+
+def test_indexes_agree_with_a_linear_scan_on_a_random_stack() -> None:
+    config = _random_stack(6)
+    template = Template(config)
+    for data, section, prefix in ((False, "resource", ""), (True, "data", "data.")):
+        types = sorted(config[section])
+        assert template._types(data) == types
+        for rtype in [*types, "aws_nothing"]:
+            expected = [f"{prefix}{rtype}.{n}" for n in sorted(config[section].get(rtype, {}))]
+            found = template.find_data_sources(rtype) if data else template.find_resources(rtype)
+            assert list(found) == expected
+            if not data:
+                assert [v.address for v in template.resources(rtype)] == expected
+    assert [v.address for v in template.resources()] == template.resource_addresses
+    paths = {b["//"]["metadata"]["path"] for s in ("resource", "data") for named in config[s].values()
+             for b in named.values() if "//" in b}
+    for path in sorted(paths) + [p.partition("/")[2] for p in sorted(paths)] + ["nowhere", "/payments/aws_vpc/1/"]:
+        expected = _linear_by_path(config, path)
+        if expected is None:
+            with pytest.raises(AssertionError, match="no construct at path"):
+                template.resource_by_path(path)
+        else:
+            assert template.resource_by_path(path).address == expected, path
+
