@@ -17,14 +17,13 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 from pytest_iac._diff import Candidate, did_you_mean, expectation, listing, mismatch, plural
-from pytest_iac.match import Match, Matcher, MatchResult
+from pytest_iac.match import Match, Matcher, MatchResult, _ObjectMatch
 
 __all__ = ["META_ARGUMENTS", "ResourceView", "Template"]
 
 META_ARGUMENTS = frozenset(
     {"//", "depends_on", "lifecycle", "provider", "count", "for_each", "provisioner", "connection"}
 )
-_Tested = tuple[Matcher, list[tuple["_Entry", MatchResult]]]
 _TOKEN = re.compile(r"(?<![\w.\-])((?:data\.)?[A-Za-z][\w-]*\.[A-Za-z_][\w-]*)")
 
 
@@ -46,8 +45,35 @@ class _Entry(NamedTuple):
     def arguments(self) -> dict[str, Any]:
         return dict(self.args)
 
+    def actual(self, whole: bool) -> dict[str, Any]:
+        """What ``test`` gets: a fresh top-level dict, as it always did (a custom matcher may keep it)."""
+        return dict(self.body) if whole else dict(self.args)
+
     def candidate(self, result: MatchResult) -> Candidate:
         return Candidate(self.address, result, self.path)
+
+
+class _Matched(NamedTuple):
+    """The outcome of testing ``entries`` against ``root``: which matched (captures committed).
+
+    A failure's detail is built only when asked for, by ``result``: tests usually pass, and
+    testing hundreds of candidates with full detail is most of the cost of a query."""
+
+    root: Matcher
+    entries: tuple[_Entry, ...]
+    matched: list[_Entry]
+    whole: bool
+
+    @property
+    def failed(self) -> list[_Entry]:
+        hits = {e.address for e in self.matched}
+        return [e for e in self.entries if e.address not in hits]
+
+    def result(self, entry: _Entry) -> MatchResult:
+        return self.root.test(entry.actual(self.whole))
+
+    def candidates(self, entries: list[_Entry]) -> list[Candidate]:
+        return [e.candidate(self.result(e)) for e in entries]
 
 
 class ResourceView(Mapping[str, Any]):
@@ -176,9 +202,22 @@ class Template:
     def _types(self, data: bool) -> list[str]:
         return list(self._type_names[data])
 
-    def _test(self, entries: tuple[_Entry, ...], props: Any, whole: bool) -> _Tested:
+    def _match(self, entries: tuple[_Entry, ...], props: Any, whole: bool) -> _Matched:
+        """Screen every entry with the cheap ``matches``; ``test`` (and commit the captures of)
+        only those that pass, in order, so a Capture gets one value per matching resource."""
         root = _root(props)
-        return root, [(e, root.test(dict(e.body) if whole else e.arguments).finish()) for e in entries]
+        # An object matcher hands on only the values under its keys (shared, as they always were),
+        # never the dict itself, so it may screen the template's own dict; any other root (a custom
+        # matcher, Capture, not_) could keep or change what it gets, so it gets a copy.
+        shared = type(root) is _ObjectMatch
+        matches, matched = root.matches, []
+        for entry in entries:
+            actual = entry.body if whole else entry.args
+            if matches(actual if shared else dict(actual)):
+                result = root.test(entry.actual(whole)).finish()
+                if result.is_success:  # the same verdict, unless a custom matcher disagrees with itself
+                    matched.append(entry)
+        return _Matched(root, entries, matched, whole)
 
     def _paths(self) -> tuple[dict[str, _Entry], dict[str, _Entry]]:
         """``{path: entry}`` (the last entry wins a duplicated path, as a dict built in order does)
@@ -199,42 +238,42 @@ class Template:
         )
 
     def _find(self, rtype: str, props: Any, data: bool) -> dict[str, ResourceView]:
-        _, tested = self._test(self._of_type(rtype, data), props, whole=False)
-        return {e.address: self._view(e) for e, r in tested if r.is_success}
+        tested = self._match(self._of_type(rtype, data), props, whole=False)
+        return {e.address: self._view(e) for e in tested.matched}
 
     def _assert_has(self, rtype: str, props: Any, data: bool, whole: bool) -> None:
         entries = self._of_type(rtype, data)
         if not entries:
             raise self._none_of_type(rtype, data)
-        root, tested = self._test(entries, props, whole)
-        matched = [e.address for e, r in tested if r.is_success]
-        for address in matched:
-            self._examine(address)
-        if matched:
+        tested = self._match(entries, props, whole)
+        for entry in tested.matched:
+            self._examine(entry.address)
+        if tested.matched:
             return
         noun = plural(len(entries), "data source" if data else "resource")
         what = "definition" if whole else "properties"
         verdict = "it does not match" if len(entries) == 1 else "none match"
         header = f"Template has {noun} of type {rtype}, but {verdict} the expected {what}."
-        raise mismatch(header, root, [e.candidate(r) for e, r in tested])
+        raise mismatch(header, tested.root, tested.candidates(list(entries)))
 
     def _assert_all(self, rtype: str, props: Any, whole: bool) -> None:
         entries = self._of_type(rtype, False)
         if not entries:
             raise self._none_of_type(rtype, False)
-        root, tested = self._test(entries, props, whole)
+        tested = self._match(entries, props, whole)
         for entry in entries:
             self._examine(entry.address)
-        failed = [e.candidate(r) for e, r in tested if not r.is_success]
+        failed = tested.failed
         if not failed:
             return
+        root = tested.root
         what = "definition" if whole else "properties"
         lines = [f"{len(failed)} of {plural(len(entries), 'resource')} of type {rtype} do not match"
                  f" the expected {what}.", expectation(root)]
-        for cand in failed[:3]:
+        for cand in tested.candidates(failed[:3]):
             lines += [f"{cand.label}:", cand.block(root)]
         if len(failed) > 3:
-            lines.append(f"... and {len(failed) - 3} more: {listing([c.address for c in failed[3:]])}")
+            lines.append(f"... and {len(failed) - 3} more: {listing([e.address for e in failed[3:]])}")
         raise AssertionError("\n".join(lines))
 
     def _entry(self, address: str) -> _Entry:
@@ -270,18 +309,19 @@ class Template:
         raise AssertionError(f"{message}.\n" + did_you_mean("types", type, self._types(False)))
 
     def resource_properties_count_is(self, type: str, props: Any, count: int) -> None:
-        root, tested = self._test(self._of_type(type, False), props, whole=False)
-        matched = [e.address for e, r in tested if r.is_success]
+        tested = self._match(self._of_type(type, False), props, whole=False)
+        matched = [e.address for e in tested.matched]
         for address in matched:
             self._examine(address)
         if len(matched) == count:
             return
+        root = tested.root
         header = (f"Expected {plural(count, 'resource')} of type {type} matching the expected properties,"
                   f" found {len(matched)}" + (f": {listing(matched, 10)}" if matched else "."))
-        if not tested:
+        if not tested.entries:
             hint = did_you_mean("types", type, self._types(False))
             raise AssertionError("\n".join([header, expectation(root), hint]))
-        shown = [e.candidate(r) for e, r in tested if not r.is_success] if len(matched) < count else []
+        shown = tested.candidates(tested.failed) if len(matched) < count else []
         raise mismatch(header, root, shown)
 
     def all_resources_properties(self, type: str, props: Any) -> None:

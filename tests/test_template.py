@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from pytest_iac import Capture, Match, ResourceView, Template
+from pytest_iac import Capture, Match, Matcher, ResourceView, Template
+from pytest_iac.match import MatchResult
 
 DATA = Path(__file__).parent / "data"
 STACK = DATA / "small_stack.tf.json"
@@ -667,3 +668,68 @@ def test_indexes_agree_with_a_linear_scan_on_a_random_stack() -> None:
         else:
             assert template.resource_by_path(path).address == expected, path
 
+
+def test_screened_queries_agree_with_testing_every_resource() -> None:
+    from pytest_iac._diff import Candidate, mismatch
+
+    examined: list[str] = []
+    template = Template(_random_stack(7), on_examine=examined.append)
+    rng = random.Random(7)
+    outcomes = set()
+    for _ in range(150):
+        rtype = rng.choice(["aws_vpc", "aws_subnet", "aws_s3_bucket"])
+        props = {"name": f"n{rng.randrange(25)}", "tags": {"Tier": rng.choice("abcd")}}
+        if rng.random() < 0.5:
+            props["size"] = rng.choice([1, 2, True, Match.absent(), Match.any_value(), Match.not_(1)])
+        views = template.resources(rtype)
+        root = Match.as_matcher(props)
+        results = [(v, root.test(dict(v))) for v in views]
+        matching = [v.address for v, r in results if r.is_success]
+        examined.clear()
+        assert list(template.find_resources(rtype, props)) == matching
+        assert examined == []
+        try:
+            template.has_resource_properties(rtype, props)
+            outcomes.add("pass")
+            assert examined == matching
+        except AssertionError as error:
+            outcomes.add("fail")
+            assert not matching and examined == []
+            header = (f"Template has {len(views)} resources of type {rtype}, "
+                      "but none match the expected properties.")
+            assert str(error) == str(mismatch(header, root, [Candidate(v.address, r, v.path) for v, r in results]))
+    assert outcomes == {"pass", "fail"}
+
+
+def test_captures_get_one_value_per_matching_resource_from_every_query(template: Template) -> None:
+    private = {"map_public_ip_on_launch": False}
+    found, has, counted, every = Capture(), Capture(), Capture(), Capture()
+    template.find_resources("aws_subnet", {**private, "cidr_block": found})
+    template.has_resource_properties("aws_subnet", {**private, "cidr_block": has})
+    template.resource_properties_count_is("aws_subnet", {**private, "cidr_block": counted}, 2)
+    with pytest.raises(AssertionError, match="1 of 3 resources"):
+        template.all_resources_properties("aws_subnet", {**private, "cidr_block": every})
+    for cap in (found, has, counted, every):
+        assert cap.values == ["10.0.10.0/24", "10.0.11.0/24"]
+    missed = Capture()
+    with pytest.raises(AssertionError):
+        template.has_resource_properties("aws_subnet", {"cidr_block": missed, "tags": {"Tier": "dmz"}})
+    assert missed.values == []
+
+
+def test_a_matcher_gets_a_fresh_top_level_dict(template: Template) -> None:
+    class Greedy(Matcher):
+        name = "greedy"
+
+        def test(self, actual: Any) -> MatchResult:
+            actual.clear()
+            return MatchResult(actual, self.name)
+
+    template.has_resource_properties("aws_vpc", Greedy())
+    template.has_resource("aws_vpc", Greedy())
+    template.has_resource_properties("aws_vpc", Capture(Greedy()))
+    with pytest.raises(AssertionError, match="none match|does not match"):
+        template.has_resource_properties("aws_vpc", Match.not_(Greedy()))
+    assert template.resource("aws_vpc.vpc")["cidr_block"] == "10.0.0.0/16"
+    template.has_resource_properties("aws_vpc", {"cidr_block": "10.0.0.0/16"})
+    template.has_resource("aws_vpc", {"//": Match.any_value()})
