@@ -24,7 +24,7 @@ def main() -> None:
         report = Path(tmp) / "report.json"
         started = time.perf_counter()
         completed = subprocess.run(
-            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--iac-report-json", str(report)],
+            [sys.executable, "-m", "pytest", "tests/unit", "-p", "no:cacheprovider", "--iac-report-json", str(report)],
             cwd=EXAMPLE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             env={**__import__("os").environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"},
         )

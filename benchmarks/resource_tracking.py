@@ -19,7 +19,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     runs = parser.parse_args().runs
     env = {"PYTHONPATH": os.pathsep.join([str(ROOT / "benchmarks"), os.environ.get("PYTHONPATH", "")])}
-    args = ["-q", "-p", "no:cacheprovider"]
+    args = ["tests/unit", "-q", "-p", "no:cacheprovider", "--iac-checks", "off"]  # no deployment, no terraform
     tracked, untracked = [], []
     for _ in range(runs):
         tracked.append(run_pytest(args, EXAMPLE, env))
