@@ -38,8 +38,8 @@ INIT_TIMEOUT, VALIDATE_TIMEOUT = 120.0, 300.0
 # terraform's own files in a stack dir: never linked into the private copy
 _NOT_LINKED = re.compile(r"^(\.terraform|\.terraform\.lock\.hcl|terraform\.tfstate.*|.*\.tfstate(\.backup)?"
                          r"|\.terraform\.tfstate\.lock\.info|.*\.tf|.*\.tf\.json|.*\.tfvars(\.json)?)$")
-_ENV_DROPPED = ("TF_DATA_DIR", "TF_WORKSPACE", "TF_CLI_ARGS", "TF_CLI_ARGS_init", "TF_CLI_ARGS_validate",
-                "TF_PLUGIN_CACHE_DIR", "TF_CLI_CONFIG_FILE")
+# settings of the user's terraform that must not reach a private working copy
+_ENV_DROPPED = ("TF_DATA_DIR", "TF_WORKSPACE", "TF_PLUGIN_CACHE_DIR", "TF_CLI_CONFIG_FILE", "TF_REATTACH_PROVIDERS")
 
 
 class TerraformUnavailable(Exception):
@@ -73,12 +73,12 @@ def find_terraform(explicit: str | os.PathLike[str] | None = None) -> Terraform:
 
 @functools.lru_cache(maxsize=8)
 def _version(path: str, _mtime: int, _size: int) -> Terraform:
-    out = _run([path, "version", "-json"], cwd=None, env=_env(None), timeout=30, what="terraform version")
+    out = _run([path, "version", "-json"], cwd=None, env=terraform_env(None), timeout=30, what="terraform version")
     try:
         info = json.loads(out.stdout)
         text = info["terraform_version"]
     except (ValueError, KeyError, TypeError):
-        raise TerraformError(f"{path} version -json gave no version:\n{_tail(out.stdout + out.stderr)}") from None
+        raise TerraformError(f"{path} version -json gave no version:\n{tail_lines(out.stdout + out.stderr)}") from None
     return Terraform(path, parse_version(text), text, info.get("platform") or _default_platform())
 
 
@@ -351,7 +351,7 @@ def parse_diagnostics(output: str | Mapping[str, Any], config_text: str) -> list
     resource whose JSON value holds ``range.start`` in cdk.tf.json."""
     data = json.loads(output) if isinstance(output, str) else output
     if not isinstance(data, Mapping) or not isinstance(data.get("diagnostics"), list):
-        raise TerraformError(f"not terraform validate -json output: {_tail(str(output))}")
+        raise TerraformError(f"not terraform validate -json output: {tail_lines(str(output))}")
     index = LineIndex(config_text)
     known = index.addresses
     found = []
@@ -425,13 +425,9 @@ def validate(stack_dir: str | os.PathLike[str], *,
     workdir = Path(tempfile.mkdtemp(prefix="pytest-iac-tf-", dir=tmp_root))
     timings: dict[str, float] = {}
     try:
-        (workdir / CONFIG_FILE).write_text(config_text, encoding="utf-8")
-        for entry in stack.iterdir():
-            if entry.name != CONFIG_FILE and not _NOT_LINKED.match(entry.name):
-                (workdir / entry.name).symlink_to(entry.resolve(), target_is_directory=entry.is_dir())
-        cli_config = workdir / ".pytest-iac.tfrc"
-        cli_config.write_text("# private, empty: no plugin cache, no user mirrors\n", encoding="utf-8")
-        env = _env(cli_config, cache=_user_cache() if mirror.packed else None)
+        working_copy(config_text, stack, workdir)
+        cli_config = private_cli_config(workdir / ".pytest-iac.tfrc")
+        env = terraform_env(cli_config, cache=_user_cache() if mirror.packed else None)
         init = [tf.path, "init", "-backend=false", "-input=false", "-no-color"]
         init += [f"-plugin-dir={d}" for d in mirror.dirs]
         began = time.perf_counter()
@@ -445,10 +441,10 @@ def validate(stack_dir: str | os.PathLike[str], *,
             diagnostics = parse_diagnostics(out.stdout, config_text)
         except (ValueError, TerraformError):
             raise TerraformError(f"terraform validate -json failed (exit {out.returncode}) in a copy of {stack}:\n"
-                                 f"{_tail(out.stdout + out.stderr)}") from None
+                                 f"{tail_lines(out.stdout + out.stderr)}") from None
         if init_run.returncode != 0 and not any(d.line for d in diagnostics if d.severity == "error"):
             raise TerraformError(f"terraform init failed (exit {init_run.returncode}) in a copy of {stack}:\n"
-                                 f"{_tail(init_run.stdout + init_run.stderr)}")
+                                 f"{tail_lines(init_run.stdout + init_run.stderr)}")
         linked = _provider_linked(workdir)
         diagnostics = [_outside_note(d, stack) for d in diagnostics]
         return ValidateResult(not any(d.severity == "error" for d in diagnostics), tuple(diagnostics), tf, mirror,
@@ -484,8 +480,23 @@ def _user_cache() -> str | None:
     return None
 
 
-def _env(cli_config: Path | None, cache: str | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in _ENV_DROPPED}
+def working_copy(config_text: str, stack: Path, workdir: Path) -> None:
+    """Write the stack's JSON into ``workdir`` and link the rest of its directory (assets), but
+    none of terraform's own files: the user's directory is never written to."""
+    (workdir / CONFIG_FILE).write_text(config_text, encoding="utf-8")
+    for entry in stack.iterdir():
+        if entry.name != CONFIG_FILE and not _NOT_LINKED.match(entry.name):
+            (workdir / entry.name).symlink_to(entry.resolve(), target_is_directory=entry.is_dir())
+
+
+def private_cli_config(path: Path) -> Path:
+    path.write_text("# private, empty: no plugin cache, no user mirrors\n", encoding="utf-8")
+    return path
+
+
+def terraform_env(cli_config: Path | None, cache: str | None = None) -> dict[str, str]:
+    """The environment for a terraform run in a private working copy."""
+    env = {k: v for k, v in os.environ.items() if k not in _ENV_DROPPED and not k.startswith("TF_CLI_ARGS")}
     env.update(CHECKPOINT_DISABLE="1", TF_IN_AUTOMATION="1", TF_INPUT="0")
     if cli_config is not None:
         env["TF_CLI_CONFIG_FILE"] = str(cli_config)
@@ -511,12 +522,12 @@ def _run(cmd: list[str], *, cwd: Path | None, env: Mapping[str, str], timeout: f
             proc.kill()
         stdout, stderr = proc.communicate()
         raise TerraformError(f"{what} timed out after {timeout:g} s ({' '.join(cmd)}):\n"
-                             f"{_tail(stdout + stderr)}") from None
+                             f"{tail_lines(stdout + stderr)}") from None
     result = subprocess.CompletedProcess(cmd, proc.returncode, stdout, stderr)
     if check and proc.returncode != 0:
-        raise TerraformError(f"{what} failed (exit {proc.returncode}):\n{_tail(stdout + stderr)}")
+        raise TerraformError(f"{what} failed (exit {proc.returncode}):\n{tail_lines(stdout + stderr)}")
     return result
 
 
-def _tail(text: str, lines: int = 30) -> str:
+def tail_lines(text: str, lines: int = 30) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])

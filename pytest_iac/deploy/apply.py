@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -29,20 +28,14 @@ from typing import Any
 
 from pytest_iac.deploy._process import stop_group, tail
 from pytest_iac.deploy.endpoints import endpoint_services
+from pytest_iac.terraform import CONFIG_FILE, private_cli_config, tail_lines, terraform_env, working_copy
 
-__all__ = ["OVERRIDE_FILE", "DeployError", "Run", "TerraformWorkspace", "override_config", "state_outputs", "state_resources"]
+__all__ = ["CONFIG_FILE", "OVERRIDE_FILE", "DeployError", "Run", "TerraformWorkspace", "override_config", "state_outputs", "state_resources"]
 
 OVERRIDE_FILE = "zz_pytest_iac_override.tf.json"
-CONFIG_FILE = "cdk.tf.json"
 STATE_FILE = "terraform.tfstate"
 DUMMY_KEY = "testing"
 INIT_TIMEOUT, APPLY_TIMEOUT, SHOW_TIMEOUT = 300.0, 3600.0, 300.0
-# terraform's own files and other configurations in a stack dir: never linked into the copy
-_NOT_LINKED = re.compile(r"^(\.terraform|\.terraform\.lock\.hcl|terraform\.tfstate.*|.*\.tfstate(\.backup)?"
-                         r"|\.terraform\.tfstate\.lock\.info|.*\.tf|.*\.tf\.json|.*\.tfvars(\.json)?)$")
-_ENV_DROPPED = ("TF_DATA_DIR", "TF_WORKSPACE", "TF_CLI_ARGS", "TF_CLI_ARGS_init", "TF_CLI_ARGS_apply",
-                "TF_CLI_ARGS_destroy", "TF_CLI_ARGS_plan", "TF_PLUGIN_CACHE_DIR", "TF_CLI_CONFIG_FILE",
-                "TF_REATTACH_PROVIDERS")
 # credentials and settings of a real account that must not reach a local deployment
 _AWS_DROPPED_LOCAL = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
                       "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CA_BUNDLE", "AWS_ENDPOINT_URL",
@@ -111,13 +104,9 @@ class TerraformWorkspace:
         self.dir = root / "stack"
         self.dir.mkdir(parents=True)
         self.config_text = stack_config.read_text(encoding="utf-8")
-        (self.dir / CONFIG_FILE).write_text(self.config_text, encoding="utf-8")
-        for entry in stack_config.parent.iterdir():
-            if entry.name != CONFIG_FILE and not _NOT_LINKED.match(entry.name):
-                (self.dir / entry.name).symlink_to(entry.resolve(), target_is_directory=entry.is_dir())
+        working_copy(self.config_text, stack_config.parent, self.dir)
         (self.dir / OVERRIDE_FILE).write_text(json.dumps(override, indent=2) + "\n", encoding="utf-8")
-        self.cli_config = root / "terraform.tfrc"
-        self.cli_config.write_text("# private, empty: no plugin cache, no user mirrors\n", encoding="utf-8")
+        self.cli_config = private_cli_config(root / "terraform.tfrc")
         self.env = _env(self.cli_config, local=local)
 
     # -- commands ------------------------------------------------------------------------------
@@ -128,7 +117,7 @@ class TerraformWorkspace:
         out = self._run(cmd, INIT_TIMEOUT, "terraform init")
         if out.returncode != 0:
             raise DeployError(f"terraform init failed (exit {out.returncode}) in {self.dir}:\n"
-                              f"{_tail_text(out.stdout + out.stderr)}")
+                              f"{tail_lines(out.stdout + out.stderr)}")
         return time.monotonic() - began
 
     def apply(self, on_event: Callable[[dict[str, Any]], None], *, destroy: bool = False,
@@ -147,7 +136,7 @@ class TerraformWorkspace:
             return data
         out = self._run([self.terraform, "show", "-json", "-no-color"], SHOW_TIMEOUT, "terraform show")
         if out.returncode != 0:
-            raise DeployError(f"terraform show failed (exit {out.returncode}):\n{_tail_text(out.stderr)}")
+            raise DeployError(f"terraform show failed (exit {out.returncode}):\n{tail_lines(out.stderr)}")
         return {"show": json.loads(out.stdout or "{}")}
 
     def remove(self) -> None:
@@ -270,14 +259,10 @@ def state_outputs(state: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _env(cli_config: Path, *, local: bool) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in _ENV_DROPPED}
-    env.update(CHECKPOINT_DISABLE="1", TF_IN_AUTOMATION="1", TF_INPUT="0", TF_CLI_CONFIG_FILE=str(cli_config))
+    env = terraform_env(cli_config)
     if local:
         for name in _AWS_DROPPED_LOCAL:
             env.pop(name, None)
         env.update(AWS_ACCESS_KEY_ID=DUMMY_KEY, AWS_SECRET_ACCESS_KEY=DUMMY_KEY, AWS_EC2_METADATA_DISABLED="true")
     return env
 
-
-def _tail_text(text: str, lines: int = 30) -> str:
-    return "\n".join(text.strip().splitlines()[-lines:])
