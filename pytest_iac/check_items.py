@@ -7,7 +7,7 @@ needs the stack names, so the stack is synthesized at collection time when check
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import fields, is_dataclass
+from dataclasses import asdict, fields, is_dataclass
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
@@ -133,13 +133,33 @@ def run_check(config: pytest.Config, check: Check, stack: str | None) -> dict[st
     severity = (getattr(options, "severity", {}) or {}).get(check.id, check.severity)
     result: dict[str, Any] = {"id": check.id, "stack": stack, "severity": severity, "findings": []}
     try:
-        findings = list(check.run(ctx))
+        findings, result["cached"] = _findings(config, check, ctx, synthesis.stacks[stack_name].config)
     except CheckSkipped as exc:
         return {**result, "status": "skipped", "reason": str(exc)}
     result["findings"] = [_finding_json(f, template, check, severity, options) for f in findings]
     failing = [f for f in result["findings"] if f["severity"] == "error" and not f["suppressed"]]
     result["status"] = "failed" if failing else "passed"
     return result
+
+
+def _findings(config: pytest.Config, check: Check, ctx: Any, stack_config: dict[str, Any]) -> tuple[list[Finding], bool]:
+    """The check's findings, from the check cache when its result can only be the same."""
+    from pytest_iac import check_cache
+    from pytest_iac.checks.base import Finding
+
+    state = config.stash[STATE]
+    directory = None
+    if check.id in check_cache.CACHEABLE and state.settings.cache and getattr(config, "cache", None) is not None:
+        directory = Path(config.cache.mkdir("pytest-iac")) / "checks"
+    key = check_cache.result_key(check.id, ctx.stack_dir, stack_config, state.settings.terraform_plugin_dir) if directory else None
+    if directory is not None and key is not None:
+        hit = check_cache.load(directory, key)
+        if hit is not None:
+            return [Finding(**f) for f in hit["findings"]], True
+    findings = list(check.run(ctx))  # a skip (CheckSkipped) is never cached
+    if directory is not None and key is not None:
+        check_cache.store(directory, key, {"findings": [asdict(f) for f in findings]})
+    return findings, False
 
 
 def _finding_json(finding: Finding, template: Any, check: Check, severity: str, options: Any) -> dict[str, Any]:

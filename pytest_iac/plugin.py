@@ -98,10 +98,11 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     config = session.config
     if config.stash[STATE].settings.cache_clear and getattr(config, "cache", None) is not None:
         if not hasattr(config, "workerinput"):  # once per run: the controller, or the only process
-            from pytest_iac.cache import SynthCache
-            from pytest_iac.session import cache_dir
+            import shutil
+            from pathlib import Path
 
-            SynthCache(cache_dir(config)).clear()
+            # the synthesis cache and the check results kept beside it
+            shutil.rmtree(Path(config.cache.mkdir("pytest-iac")), ignore_errors=True)
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:

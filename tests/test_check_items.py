@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 
 import pytest
 
@@ -175,3 +177,35 @@ def test_missing_terraform_skips_validate_and_strict_fails_it(checked_project, w
     result = checked_project.runpytest("--iac-strict")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*(fails under --iac-strict)*"])
+
+
+VALID_STACK = {
+    "terraform": {"required_providers": {"aws": {"source": "aws", "version": "5.100.0"}}},
+    "provider": {"aws": [{"region": "us-east-1"}]},
+    "resource": {"aws_sqs_queue": {"jobs": {"//": {"metadata": {"path": "payments/jobs"}}, "name": "jobs"}}},
+}
+
+
+def test_validate_result_is_reused_while_the_output_and_tools_are_unchanged(pytester, write_requirements, monkeypatch):
+    from test_terraform import discover_plugin_dir  # the real terraform and its provider mirror
+
+    if shutil.which(os.environ.get("PYTEST_IAC_TERRAFORM") or "terraform") is None or discover_plugin_dir() is None:
+        pytest.skip("terraform or a provider mirror with hashicorp/aws 5.100.0 is not available here")
+    monkeypatch.setenv("PYTEST_IAC_TF_PLUGIN_DIR", discover_plugin_dir())
+    monkeypatch.delenv("CI", raising=False)
+    stack_file = pytester.path / "cdktf.out" / "stacks" / "payments" / "cdk.tf.json"
+    stack_file.parent.mkdir(parents=True)
+    stack_file.write_text(json.dumps(VALID_STACK))
+    write_requirements("version: 1\nrequirements:\n  - {id: R-1, description: valid, checks: [validate]}\n"
+                       "checks:\n  select: [validate]\n")
+
+    def validate_result():
+        result = pytester.runpytest("--iac-app", "cdktf.out", "--iac-requirements", "requirements.yaml",
+                                    "--iac-report-json", "r.json")
+        assert result.ret == 0, result.stdout.str()
+        return json.loads((pytester.path / "r.json").read_text())["checks"][0]
+
+    assert validate_result()["cached"] is False
+    assert validate_result()["cached"] is True
+    stack_file.write_text(json.dumps({**VALID_STACK, "output": {"queue": {"value": "${aws_sqs_queue.jobs.url}"}}}))
+    assert validate_result()["cached"] is False

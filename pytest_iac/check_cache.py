@@ -1,0 +1,53 @@
+"""Results of checks that depend only on the synthesized output and the tools' versions.
+
+``validate`` costs seconds (terraform loads the provider schema); while the stack's JSON, its
+asset files, terraform, the provider mirror and pytest-iac are unchanged, its findings are the
+same, so they are kept in pytest's cache directory next to the synthesis cache. Writes are
+atomic; an unreadable entry is a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from pytest_iac import inputs
+
+CACHEABLE = frozenset({"validate"})
+
+
+def result_key(check_id: str, stack_dir: Path, config: dict[str, Any], plugin_dir: Path | None) -> str | None:
+    """The key of a check's result, or None when it can't be known (no terraform)."""
+    from pytest_iac.terraform import TerraformError, TerraformUnavailable, find_terraform
+
+    try:
+        terraform = find_terraform()
+    except (TerraformUnavailable, TerraformError):
+        return None
+    material = {
+        "check": check_id,
+        "config": config,
+        "files": inputs.digest_tree(str(stack_dir)),
+        "terraform": [terraform.path, terraform.version_text],
+        "plugin_dir": str(plugin_dir or os.environ.get("PYTEST_IAC_TF_PLUGIN_DIR", "")),
+        "versions": inputs.versions(),
+    }
+    return hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+def load(directory: Path, key: str) -> dict[str, Any] | None:
+    try:
+        result = json.loads((directory / f"{key}.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return result if isinstance(result, dict) and isinstance(result.get("findings"), list) else None
+
+
+def store(directory: Path, key: str, result: dict[str, Any]) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    tmp = directory / f".{key}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(result))
+    os.replace(tmp, directory / f"{key}.json")
