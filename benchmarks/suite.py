@@ -142,7 +142,7 @@ def per_op(call, arguments: list, batches: int) -> float:
 
 
 def bench_d(quick: bool) -> list[Row]:
-    from pytest_iac.template import Template
+    from pytest_iac.assertions.template import Template
 
     config = big_config(10_000)
     started = time.perf_counter()
@@ -172,7 +172,7 @@ def bench_d(quick: bool) -> list[Row]:
 SYNTH_SCRIPT = """\
 import sys
 if sys.argv[1] == "lazy":
-    from pytest_iac import lazy_providers
+    from pytest_iac.synthesis import lazy_providers
     lazy_providers.install()
 from cdktf import App
 from payment_stack.stack import PaymentStack

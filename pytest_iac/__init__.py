@@ -10,17 +10,17 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pytest_iac.match import Capture, Match, Matcher
-    from pytest_iac.template import ResourceView, Template
+    from pytest_iac.assertions.matchers import Capture, Match, Matcher
+    from pytest_iac.assertions.template import ResourceView, Template
 
 __all__ = ["Capture", "Match", "Matcher", "ResourceView", "Template"]
 
 _LAZY = {
-    "Capture": "pytest_iac.match",
-    "Match": "pytest_iac.match",
-    "Matcher": "pytest_iac.match",
-    "ResourceView": "pytest_iac.template",
-    "Template": "pytest_iac.template",
+    "Capture": "pytest_iac.assertions.matchers",
+    "Match": "pytest_iac.assertions.matchers",
+    "Matcher": "pytest_iac.assertions.matchers",
+    "ResourceView": "pytest_iac.assertions.template",
+    "Template": "pytest_iac.assertions.template",
 }
 
 

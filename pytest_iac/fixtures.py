@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from pytest_iac.session import SynthesisFailed, session_synthesis
+from pytest_iac.synthesis.session import SynthesisFailed, session_synthesis
 
 if TYPE_CHECKING:
     from pytest_iac.deploy import Deployment
-    from pytest_iac.synth import Synthesis
-    from pytest_iac.template import Template
+    from pytest_iac.synthesis.synthesize import Synthesis
+    from pytest_iac.assertions.template import Template
 
 
 @pytest.fixture(scope="session")

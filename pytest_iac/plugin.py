@@ -14,7 +14,7 @@ import pytest
 
 from pytest_iac.deploy.options import add_deploy_options
 from pytest_iac.fixtures import iac_deployment, iac_stack, iac_synth
-from pytest_iac.settings import add_options, resolve
+from pytest_iac.config.settings import add_options, resolve
 from pytest_iac.state import STATE, State
 
 __all__ = ["iac_deployment", "iac_stack", "iac_synth"]
@@ -51,7 +51,7 @@ def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
     state = State(settings=resolve(early_config))
     early_config.stash[STATE] = state
     if state.settings.entry is not None and state.settings.lazy_providers:
-        from pytest_iac import lazy_providers
+        from pytest_iac.synthesis import lazy_providers
 
         installed = lazy_providers.install()
         state.cleanup.append(lambda: lazy_providers.uninstall(installed))
@@ -62,7 +62,7 @@ def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
     if getattr(namespace, "cov_source", None) and early_config.pluginmanager.has_plugin("pytest_cov"):
         state.cov_mode = "pytest-cov"
     else:
-        from pytest_iac.linecov import Measurement
+        from pytest_iac.gate.linecov import Measurement
 
         state.cov_mode = "own"
         state.measurement = Measurement(cov.sources, cov.branch)
@@ -89,7 +89,7 @@ def pytest_configure(config: pytest.Config) -> None:
         state.measurement.stop()
         state.measurement, state.cov_mode = None, "workers"
     if requirements is not None:
-        from pytest_iac.gate import RequirementGate
+        from pytest_iac.gate.requirement_gate import RequirementGate
 
         config.pluginmanager.register(RequirementGate(config), GATE_PLUGIN_NAME)
 
@@ -141,8 +141,8 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     """Add the check items (before -k/-m deselection sees the list)."""
     if not config.stash[STATE].settings.checks:
         return
-    from pytest_iac.check_items import make_items
-    from pytest_iac.session import SynthesisFailed, session_synthesis
+    from pytest_iac.checks.items import make_items
+    from pytest_iac.synthesis.session import SynthesisFailed, session_synthesis
 
     try:
         synthesis, error = session_synthesis(config), None

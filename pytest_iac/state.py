@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from pytest_iac.linecov import Measurement
-    from pytest_iac.settings import Settings
-    from pytest_iac.synth import Synthesis
+    from pytest_iac.gate.linecov import Measurement
+    from pytest_iac.config.settings import Settings
+    from pytest_iac.synthesis.synthesize import Synthesis
 
 
 @dataclass

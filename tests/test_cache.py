@@ -105,9 +105,9 @@ def test_each_kind_of_input_change_is_a_miss(project, monkeypatch, change):
 
 
 def test_versions_are_part_of_the_key(monkeypatch, tmp_path):
-    from pytest_iac import inputs
-    from pytest_iac.cache import SynthCache
-    from pytest_iac.entry import EntrySpec
+    from pytest_iac.synthesis import inputs
+    from pytest_iac.synthesis.cache import SynthCache
+    from pytest_iac.config.entry import EntrySpec
 
     spec = EntrySpec(entry="m:Stack", origin="test", base_dir=tmp_path)
     cache = SynthCache(tmp_path / "cache")

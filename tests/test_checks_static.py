@@ -15,8 +15,8 @@ import pytest
 
 from pytest_iac.checks.base import CheckContext, Finding
 from pytest_iac.checks.catalog import BUILTIN_CHECKS
-from pytest_iac.requirements import CheckSettings
-from pytest_iac.template import Template
+from pytest_iac.config.requirements import CheckSettings
+from pytest_iac.assertions.template import Template
 
 DATA = Path(__file__).parent / "data"
 STATIC_IDS = ["assets", "cloudwatch-statistic", "lambda-reserved-env", "plaintext-secrets", "iam-wildcards",

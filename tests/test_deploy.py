@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_iac import terraform as tf
+from pytest_iac.terraform import cli as tf
 from pytest_iac.deploy._process import pid_alive
 
 AWS = "registry.terraform.io/hashicorp/aws"

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from pytest_iac import requirements as req
-from pytest_iac.requirements import (
+from pytest_iac.config import requirements as req
+from pytest_iac.config.requirements import (
     AppSpec,
     CheckSettings,
     CoverageSettings,
@@ -188,7 +188,7 @@ def test_closest() -> None:
 
 
 def test_importing_the_module_does_not_import_yaml() -> None:
-    code = "import sys, pytest_iac.requirements; sys.exit('yaml' in sys.modules)"
+    code = "import sys, pytest_iac.config.requirements; sys.exit('yaml' in sys.modules)"
     root = str(Path(__file__).resolve().parents[1])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
     assert subprocess.run([sys.executable, "-c", code], env=env, cwd=root).returncode == 0

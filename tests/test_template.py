@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from pytest_iac import Capture, Match, Matcher, ResourceView, Template
-from pytest_iac.match import MatchResult
+from pytest_iac.assertions.matchers import MatchResult
 
 DATA = Path(__file__).parent / "data"
 STACK = DATA / "small_stack.tf.json"
@@ -601,9 +601,9 @@ def test_capture_then_assert_on_the_captured_reference(template: Template) -> No
 
 
 def test_package_import_is_lazy() -> None:
-    code = ("import sys, pytest_iac; assert 'pytest_iac.template' not in sys.modules, 1; "
-            "assert 'pytest_iac.match' not in sys.modules, 2; pytest_iac.Template; "
-            "assert 'pytest_iac.template' in sys.modules; print(sorted(pytest_iac.__all__))")
+    code = ("import sys, pytest_iac; assert 'pytest_iac.assertions.template' not in sys.modules, 1; "
+            "assert 'pytest_iac.assertions.matchers' not in sys.modules, 2; pytest_iac.Template; "
+            "assert 'pytest_iac.assertions.template' in sys.modules; print(sorted(pytest_iac.__all__))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).parent.parent)
     assert out.stdout.strip() == "['Capture', 'Match', 'Matcher', 'ResourceView', 'Template']"
@@ -670,7 +670,7 @@ def test_indexes_agree_with_a_linear_scan_on_a_random_stack() -> None:
 
 
 def test_screened_queries_agree_with_testing_every_resource() -> None:
-    from pytest_iac._diff import Candidate, mismatch
+    from pytest_iac.assertions.messages import Candidate, mismatch
 
     examined: list[str] = []
     template = Template(_random_stack(7), on_examine=examined.append)

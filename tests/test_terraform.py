@@ -17,10 +17,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from pytest_iac import terraform as tf
+from pytest_iac.terraform import cli as tf
 from pytest_iac.checks.base import CheckContext, CheckSkipped
 from pytest_iac.checks.terraform_checks import CHECKS, LATEST_KNOWN, S3_KEYS, backend_findings, s3_keys_accepted
-from pytest_iac.template import Template
+from pytest_iac.assertions.template import Template
 
 DATA = Path(__file__).parent / "data" / "terraform"
 AWS = "registry.terraform.io/hashicorp/aws"

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from pytest_iac.template import Template
+    from pytest_iac.assertions.template import Template
 
 Severity = Literal["error", "warning"]
 
@@ -41,7 +41,7 @@ class CheckContext:
     stack: str  # stack name
     stack_dir: Path  # directory holding the stack's cdk.tf.json (assets are relative to it)
     project_dir: Path  # directory of the requirements YAML (or rootdir): docs live here
-    options: Any  # the YAML's `checks` section (pytest_iac.requirements.CheckSettings)
+    options: Any  # the YAML's `checks` section (pytest_iac.config.requirements.CheckSettings)
     strict: bool = False
 
 

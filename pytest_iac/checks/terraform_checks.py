@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
-from pytest_iac import terraform
+from pytest_iac.terraform import cli as terraform
 from pytest_iac.checks.base import Check, CheckContext, CheckSkipped, Finding
 
 __all__ = ["CHECKS", "S3_KEYS", "backend_findings", "s3_keys_accepted"]

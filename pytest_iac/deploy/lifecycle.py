@@ -114,7 +114,7 @@ def _from_outputs_file(config: pytest.Config, settings: DeploySettings) -> Deplo
 
 def _synthesis_hints(config: pytest.Config) -> tuple[list[str], list[str], str]:
     """Stack names, output names and region of the synthesis, when the entry synthesizes."""
-    from pytest_iac.session import SynthesisFailed, session_synthesis
+    from pytest_iac.synthesis.session import SynthesisFailed, session_synthesis
     from pytest_iac.state import STATE
 
     default_region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
@@ -176,7 +176,7 @@ class DeploymentSession:
         pytest.fail(message, pytrace=False)
 
     def _stack(self) -> tuple[Path, dict[str, Any]]:
-        from pytest_iac.session import SynthesisFailed, session_synthesis
+        from pytest_iac.synthesis.session import SynthesisFailed, session_synthesis
 
         try:
             synthesis = session_synthesis(self.config)
@@ -194,7 +194,7 @@ class DeploymentSession:
     def _tools(self, config: dict[str, Any]) -> tuple[Any, Any]:
         """terraform, the provider mirror and (local target) moto, or skip: what is missing and where
         it was looked for. Under --iac-strict a missing piece fails instead."""
-        from pytest_iac import terraform
+        from pytest_iac.terraform import cli as terraform
         from pytest_iac.deploy.moto_server import moto_missing
 
         try:
@@ -446,7 +446,7 @@ def describe_diagnostics(diagnostics: list[dict[str, Any]], config_text: str, pa
     """terraform's error diagnostics as lines: address (construct path), cdk.tf.json line, message.
 
     A destroy's diagnostics carry no address; when one resource failed (``errored``), it is that one."""
-    from pytest_iac.terraform import parse_diagnostics
+    from pytest_iac.terraform.cli import parse_diagnostics
 
     lines = []
     only = errored[0] if len(set(errored)) == 1 else None

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_iac.settings import Option, add_options, raw_setting
+from pytest_iac.config.settings import Option, add_options, raw_setting
 from pytest_iac.state import STATE
 
 __all__ = ["DEPLOY_OPTIONS", "DeployRefused", "DeploySettings", "TARGETS", "add_deploy_options", "deploy_settings"]

@@ -14,14 +14,14 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pytest_iac import inputs
+from pytest_iac.synthesis import inputs
 
 CACHEABLE = frozenset({"validate"})
 
 
 def result_key(check_id: str, stack_dir: Path, config: dict[str, Any], plugin_dir: Path | None) -> str | None:
     """The key of a check's result, or None when it can't be known (no terraform)."""
-    from pytest_iac.terraform import TerraformError, TerraformUnavailable, find_terraform
+    from pytest_iac.terraform.cli import TerraformError, TerraformUnavailable, find_terraform
 
     try:
         terraform = find_terraform()

@@ -16,8 +16,8 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
 
-from pytest_iac._diff import Candidate, did_you_mean, expectation, listing, mismatch, plural
-from pytest_iac.match import Match, Matcher, MatchResult, _ObjectMatch
+from pytest_iac.assertions.messages import Candidate, did_you_mean, expectation, listing, mismatch, plural
+from pytest_iac.assertions.matchers import Match, Matcher, MatchResult, _ObjectMatch
 
 __all__ = ["META_ARGUMENTS", "ResourceView", "Template"]
 

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from pytest_iac.state import STATE
-from pytest_iac.verdict import LinkedTest, Verdict, worse
+from pytest_iac.gate.verdict import LinkedTest, Verdict, worse
 
 WORKER_KEY = "pytest_iac"
 INTEGRATION_FIXTURES = {"iac_deployment"}
@@ -108,7 +108,7 @@ class RequirementGate:
 
     def _own_payload(self) -> dict[str, Any]:
         """This process's evidence. Stops line-coverage measurement: call once, after the tests."""
-        from pytest_iac import linecov
+        from pytest_iac.gate import linecov
 
         state = self.state
         coverage = None
@@ -152,13 +152,13 @@ class RequirementGate:
             self.verdict = self._decide()
             if session.exitstatus == 0:
                 session.exitstatus = pytest.ExitCode.TESTS_FAILED
-        from pytest_iac.report import write_reports
+        from pytest_iac.gate.report import write_reports
 
         write_reports(self.config, self.verdict)
 
     def _decide(self) -> Verdict:
-        from pytest_iac.check_items import unused_suppressions
-        from pytest_iac.evidence import evaluate
+        from pytest_iac.checks.items import unused_suppressions
+        from pytest_iac.gate.evidence import evaluate
 
         checks = [r for p in self.payloads for r in p["checks"]]
         problems = self.problems + unused_suppressions(self.config, checks)
@@ -171,7 +171,7 @@ class RequirementGate:
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if self.verdict is None:
             return
-        from pytest_iac.report import render_terminal
+        from pytest_iac.gate.report import render_terminal
 
         render_terminal(terminalreporter, self.verdict, verbose=self.config.option.verbose > 0)
 
@@ -190,7 +190,7 @@ def _phase_outcome(report: pytest.TestReport) -> str | None:
 
 
 def _hollow(item: pytest.Item) -> str | None:
-    from pytest_iac.hollow import hollow_reason
+    from pytest_iac.gate.hollow import hollow_reason
 
     function = getattr(item, "function", None)
     reason = hollow_reason(function) if function is not None else None

@@ -31,7 +31,7 @@ from abc import abstractmethod
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pytest_iac._diff import (
+from pytest_iac.assertions.messages import (
     DECODED,
     MISSING,
     UNSET,

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from pytest_iac.state import STATE
-from pytest_iac.verdict import Verdict
+from pytest_iac.gate.verdict import Verdict
 
 REPORT_VERSION = 1
 STATUS_MARKUP = {"passed": "green", "failed": "red", "untested": "red", "skipped": "yellow", "not run": "yellow"}

@@ -23,7 +23,7 @@ from typing import Any
 
 _LIBRARY_ROOTS = tuple(
     {os.path.realpath(p) for p in (sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["purelib"],
-                                   sysconfig.get_paths()["platlib"], os.path.dirname(__file__),
+                                   sysconfig.get_paths()["platlib"], os.path.dirname(os.path.dirname(__file__)),
                                    sys.prefix, sys.base_prefix, sys.exec_prefix)}
 )
 

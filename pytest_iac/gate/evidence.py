@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pytest_iac.requirements import RequirementsFile
+from pytest_iac.config.requirements import RequirementsFile
 from pytest_iac.state import State
-from pytest_iac.verdict import LinkedTest, Verdict, decide, requirement_results
+from pytest_iac.gate.verdict import LinkedTest, Verdict, decide, requirement_results
 
 
 def evaluate(
@@ -54,7 +54,7 @@ def evaluate(
 
 def _line_coverage(state: State, cov: Any, payloads: list[dict[str, Any]], rootdir: Path,
                    problems: list[str], gated: list[str], extras: dict[str, Any]) -> None:
-    from pytest_iac.linecov import report
+    from pytest_iac.gate.linecov import report
 
     if not cov.sources:
         extras["coverage"] = {"percent": None, "fail_under": cov.fail_under, "missing": {},
@@ -76,7 +76,7 @@ def _line_coverage(state: State, cov: Any, payloads: list[dict[str, Any]], rootd
 
 def _resource_coverage(fail_under: float | None, payloads: list[dict[str, Any]],
                        problems: list[str], gated: list[str], extras: dict[str, Any]) -> None:
-    from pytest_iac.rescov import resource_coverage
+    from pytest_iac.gate.rescov import resource_coverage
 
     addresses = {a for p in payloads for a in p["addresses"]}
     examined = {a for p in payloads for a in p["examined"]}

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pytest_iac import inputs
-from pytest_iac.entry import EntrySpec
+from pytest_iac.synthesis import inputs
+from pytest_iac.config.entry import EntrySpec
 
 FORMAT = 1
 

@@ -18,7 +18,7 @@ from pytest_iac.state import STATE
 
 if TYPE_CHECKING:
     from pytest_iac.checks.base import Check, Finding
-    from pytest_iac.synth import Synthesis
+    from pytest_iac.synthesis.synthesize import Synthesis
 
 
 class CheckFailed(Exception):
@@ -89,7 +89,7 @@ def selected_checks(config: pytest.Config, checks: list[Check]) -> list[Check]:
         named += [(f"requirement {r.id}", c) for r in requirements.requirements for c in r.checks]
     for where, check_id in named:
         if check_id not in ids:
-            from pytest_iac.requirements import closest
+            from pytest_iac.config.requirements import closest
 
             hint = closest(check_id, ids)
             raise pytest.UsageError(
@@ -115,7 +115,7 @@ def make_items(session: pytest.Session, synthesis: Synthesis | None, error: str 
 
 def run_check(config: pytest.Config, check: Check, stack: str | None) -> dict[str, Any]:
     from pytest_iac.checks.base import CheckContext, CheckSkipped
-    from pytest_iac.session import session_synthesis
+    from pytest_iac.synthesis.session import session_synthesis
 
     state = config.stash[STATE]
     synthesis = session_synthesis(config)
@@ -144,7 +144,7 @@ def run_check(config: pytest.Config, check: Check, stack: str | None) -> dict[st
 
 def _findings(config: pytest.Config, check: Check, ctx: Any, stack_config: dict[str, Any]) -> tuple[list[Finding], bool]:
     """The check's findings, from the check cache when its result can only be the same."""
-    from pytest_iac import check_cache
+    from pytest_iac.checks import cache as check_cache
     from pytest_iac.checks.base import Finding
 
     state = config.stash[STATE]
@@ -221,7 +221,7 @@ def _yaml_checks(config: pytest.Config) -> Any:
     requirements = config.stash[STATE].settings.requirements
     if requirements is not None:
         return requirements.checks
-    from pytest_iac.requirements import CheckSettings
+    from pytest_iac.config.requirements import CheckSettings
 
     return CheckSettings()
 

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any, Mapping
 import pytest
 
 if TYPE_CHECKING:
-    from pytest_iac.entry import EntrySpec
-    from pytest_iac.requirements import RequirementsFile
+    from pytest_iac.config.entry import EntrySpec
+    from pytest_iac.config.requirements import RequirementsFile
 
 
 @dataclass(frozen=True)
@@ -219,7 +219,7 @@ def _load_requirements(config: pytest.Config, sources: dict[str, str]) -> Requir
     value, origin, base = raw_setting(config, "iac_requirements")
     if not value:
         return None
-    from pytest_iac.requirements import RequirementsError, load_requirements
+    from pytest_iac.config.requirements import RequirementsError, load_requirements
 
     path = (base / value).resolve()
     sources["requirements"] = origin
@@ -239,7 +239,7 @@ def _display(path: Path, start: Path) -> str:
 def _entry(
     config: pytest.Config, requirements: RequirementsFile | None, sources: dict[str, str]
 ) -> EntrySpec | None:
-    from pytest_iac.entry import EntryError, EntrySpec
+    from pytest_iac.config.entry import EntryError, EntrySpec
 
     value, origin, base = raw_setting(config, "iac_app")
     app = requirements.app if requirements else None

@@ -70,7 +70,7 @@ def user_traceback(exc: BaseException) -> str:
     jsii errors carry the JavaScript stack in their message; those ``at ...`` lines are dropped
     because they never point at the user's code.
     """
-    library_roots = {os.path.dirname(os.__file__), os.path.dirname(__file__)}
+    library_roots = {os.path.dirname(os.__file__), os.path.dirname(os.path.dirname(__file__))}  # stdlib, pytest_iac
     library_roots.update(p for p in sys.path if p.endswith(("site-packages", "dist-packages")))
     frames = [
         frame

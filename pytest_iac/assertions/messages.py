@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pytest_iac.match import Capture, Matcher
+    from pytest_iac.assertions.matchers import Capture, Matcher
 
 _SENSITIVE = re.compile(
     r"password|secret|token|private_key|access_key|secret_key|api_key|credential", re.IGNORECASE

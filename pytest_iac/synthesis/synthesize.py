@@ -20,11 +20,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Callable
 
-from pytest_iac.entry import EntryError, EntrySpec, user_traceback
-from pytest_iac.synth_hooks import recorded_assets, recording_environ, redirected_apps
+from pytest_iac.config.entry import EntryError, EntrySpec, user_traceback
+from pytest_iac.synthesis.hooks import recorded_assets, recording_environ, redirected_apps
 
 if TYPE_CHECKING:
-    from pytest_iac.template import Template
+    from pytest_iac.assertions.template import Template
 
 FRAMEWORKS = ("cdktf", "cdktn")
 
@@ -73,7 +73,7 @@ class Synthesis:
     def stack(self, name: str) -> Template:
         """The query object of the stack called ``name``."""
         if name not in self.stacks:
-            from pytest_iac.requirements import closest
+            from pytest_iac.config.requirements import closest
 
             hint = closest(name, self.stacks)
             raise LookupError(
@@ -81,7 +81,7 @@ class Synthesis:
                 + (f". Did you mean {hint!r}?" if hint else "")
             )
         if name not in self._templates:
-            from pytest_iac.template import Template
+            from pytest_iac.assertions.template import Template
 
             self._templates[name] = Template(
                 self.stacks[name].config,
@@ -92,7 +92,7 @@ class Synthesis:
 
     def check_template(self, name: str) -> Template:
         """A query object for checks: their reads never count as a test's assertions."""
-        from pytest_iac.template import Template
+        from pytest_iac.assertions.template import Template
 
         return Template(self.stacks[name].config, stack_name=name)
 
@@ -224,7 +224,7 @@ def _resolve_callable(spec: EntrySpec) -> Callable[..., Any]:
     target: Any = module
     for part in attr_path.split("."):
         if not hasattr(target, part):
-            from pytest_iac.requirements import closest
+            from pytest_iac.config.requirements import closest
 
             hint = closest(part, [n for n in dir(target) if not n.startswith("_")])
             raise EntryError(

@@ -18,9 +18,9 @@ import pytest
 from pytest_iac.state import STATE, State
 
 if TYPE_CHECKING:
-    from pytest_iac.cache import SynthCache
-    from pytest_iac.entry import EntrySpec
-    from pytest_iac.synth import Synthesis
+    from pytest_iac.synthesis.cache import SynthCache
+    from pytest_iac.config.entry import EntrySpec
+    from pytest_iac.synthesis.synthesize import Synthesis
 
 NO_ENTRY = (
     "no stack entry is configured: pass --iac-app ENTRY, set iac_app in the ini file, "
@@ -34,8 +34,8 @@ class SynthesisFailed(Exception):
 
 def session_synthesis(config: pytest.Config) -> Synthesis:
     """The synthesis of the configured entry, made once per session (per xdist worker)."""
-    from pytest_iac.entry import EntryError
-    from pytest_iac.synth import synthesize
+    from pytest_iac.config.entry import EntryError
+    from pytest_iac.synthesis.synthesize import synthesize
 
     state = config.stash[STATE]
     if state.syntheses:
@@ -64,7 +64,7 @@ def session_synthesis(config: pytest.Config) -> Synthesis:
 def synth_cache(config: pytest.Config) -> SynthCache | None:
     """The cache to use: pytest's cache directory when caching is on; under xdist without it,
     a directory private to this run, so that workers still synthesize only once."""
-    from pytest_iac.cache import SynthCache
+    from pytest_iac.synthesis.cache import SynthCache
 
     state = config.stash[STATE]
     if state.cov_mode == "pytest-cov":
@@ -82,9 +82,9 @@ def cache_dir(config: pytest.Config) -> Path:
 
 
 def _through_cache(cache: SynthCache, spec: EntrySpec, workdir: Path, state: State) -> Synthesis:
-    from pytest_iac.cache import record_inputs
-    from pytest_iac.inputs import recording
-    from pytest_iac.synth import read_output, synthesize
+    from pytest_iac.synthesis.cache import record_inputs
+    from pytest_iac.synthesis.inputs import recording
+    from pytest_iac.synthesis.synthesize import read_output, synthesize
 
     measurement = state.measurement
     key = cache.key(spec)

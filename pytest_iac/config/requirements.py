@@ -201,7 +201,7 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
 def json_schema() -> dict[str, Any]:
     """The JSON Schema shipped next to this module, the one editors validate the file with."""
     import json
-    text = resources.files("pytest_iac").joinpath("requirements.schema.json").read_text("utf-8")
+    text = resources.files("pytest_iac.config").joinpath("requirements.schema.json").read_text("utf-8")
     return dict(json.loads(text))
 
 
