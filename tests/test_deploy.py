@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_iac.terraform import cli as tf
+from pytest_iac.terraform import binary, errors, mirror
 from pytest_iac.deploy._process import pid_alive
 
 AWS = "registry.terraform.io/hashicorp/aws"
@@ -31,11 +31,11 @@ def discover_plugin_dir() -> str | None:
     if os.environ.get("PYTEST_IAC_TF_PLUGIN_DIR"):
         return os.environ["PYTEST_IAC_TF_PLUGIN_DIR"]
     try:
-        platform = tf.find_terraform().platform
-    except (tf.TerraformUnavailable, tf.TerraformError):
+        platform = binary.find_terraform().platform
+    except (errors.TerraformUnavailable, errors.TerraformError):
         return None
-    for place in [p for p, _ in tf.plugin_dir_candidates()] + sorted(Path("/opt").glob("*")):
-        if tf.available_versions(place, AWS, platform).get("5.100.0") is False:
+    for place in [p for p, _ in mirror.plugin_dir_candidates()] + sorted(Path("/opt").glob("*")):
+        if mirror.available_versions(place, AWS, platform).get("5.100.0") is False:
             return str(place)
     return None
 

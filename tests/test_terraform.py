@@ -17,7 +17,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from pytest_iac.terraform import cli as tf
+from pytest_iac.terraform import binary, diagnostics, errors, mirror, process, validate as tf_validate, versions
 from pytest_iac.checks.base import CheckContext, CheckSkipped
 from pytest_iac.checks.terraform_checks import CHECKS, LATEST_KNOWN, S3_KEYS, backend_findings, s3_keys_accepted
 from pytest_iac.assertions.template import Template
@@ -34,7 +34,7 @@ def captured(name: str) -> tuple[dict, str]:
             (DATA / f"{name}.tf.json").read_text(encoding="utf-8"))
 
 
-def summary(diags: list[tf.Diagnostic]) -> list[tuple[str, str | None, int | None]]:
+def summary(diags: list[diagnostics.Diagnostic]) -> list[tuple[str, str | None, int | None]]:
     return [(d.severity, d.address, d.line) for d in diags]
 
 
@@ -43,7 +43,7 @@ def summary(diags: list[tf.Diagnostic]) -> list[tuple[str, str | None, int | Non
 
 def test_seed_diagnostics_map_to_resources():
     output, text = captured("seed")
-    diags = tf.parse_diagnostics(output, text)
+    diags = diagnostics.parse_diagnostics(output, text)
     assert summary(diags) == [
         ("error", "aws_s3_bucket.records", 74),
         ("error", "aws_lambda_function.validator", 62),
@@ -59,7 +59,7 @@ def test_seed_diagnostics_map_to_resources():
 
 def test_warnings_data_sources_and_outputs():
     output, text = captured("warnings")
-    diags = tf.parse_diagnostics(output, text)
+    diags = diagnostics.parse_diagnostics(output, text)
     assert summary(diags) == [
         ("error", "aws_sqs_queue.jobs", 94),  # context only: resource.aws_sqs_queue.jobs
         ("error", "data.aws_iam_policy_document.read", 34),  # address of a data source
@@ -73,7 +73,7 @@ def test_warnings_data_sources_and_outputs():
 
 def test_diagnostic_without_location():
     output, text = captured("cycle")
-    [diag] = tf.parse_diagnostics(output, text)
+    [diag] = diagnostics.parse_diagnostics(output, text)
     assert (diag.severity, diag.address, diag.line) == ("error", None, None)
     assert diag.message == "Cycle: aws_sqs_queue.a, aws_sqs_queue.b"
 
@@ -85,8 +85,8 @@ def test_line_index_alone_finds_the_same_resources(name):
     output, text = captured(name)
     stripped = {**output, "diagnostics": [{k: v for k, v in d.items() if k not in ("address", "snippet")}
                                           for d in output["diagnostics"]]}
-    with_context = [d.address for d in tf.parse_diagnostics(output, text)]
-    assert [d.address for d in tf.parse_diagnostics(stripped, text)] == with_context
+    with_context = [d.address for d in diagnostics.parse_diagnostics(output, text)]
+    assert [d.address for d in diagnostics.parse_diagnostics(stripped, text)] == with_context
 
 
 def test_line_index_on_compact_json():
@@ -94,7 +94,7 @@ def test_line_index_on_compact_json():
             ' "aws_sns_topic": {"t": [{"name": "t"}]}},\n'
             ' "data": {"aws_region": {"here": {}}},\n'
             ' "output": {"o": {"value": "x"}}}')
-    index = tf.LineIndex(text)
+    index = diagnostics.LineIndex(text)
     assert index.addresses == {"aws_sqs_queue.a", "aws_sqs_queue.b", "aws_sns_topic.t", "data.aws_region.here"}
     line1 = text.splitlines()[0]
     assert index.address_at(1, line1.index('"b"') + 1) is None  # the key, not the value
@@ -109,9 +109,9 @@ def test_line_index_on_compact_json():
 def test_instance_keys_and_bad_output():
     text = json.dumps({"resource": {"aws_sqs_queue": {"q": {"count": 2}}}})
     out = {"diagnostics": [{"severity": "error", "summary": "x", "detail": "", "address": "aws_sqs_queue.q[1]"}]}
-    assert tf.parse_diagnostics(out, text)[0].address == "aws_sqs_queue.q"
-    with pytest.raises(tf.TerraformError, match="not terraform validate -json output"):
-        tf.parse_diagnostics('{"valid": true}', text)
+    assert diagnostics.parse_diagnostics(out, text)[0].address == "aws_sqs_queue.q"
+    with pytest.raises(errors.TerraformError, match="not terraform validate -json output"):
+        diagnostics.parse_diagnostics('{"valid": true}', text)
 
 
 # -- providers and mirrors -----------------------------------------------------------------------
@@ -121,7 +121,7 @@ def test_required_providers_include_implied_ones():
     config = {"terraform": {"required_providers": {"aws": {"source": "aws", "version": "5.100.0"},
                                                    "archive": {"source": "hashicorp/archive"}}},
               "resource": {"aws_s3_bucket": {"b": {}}, "random_id": {"r": {}}, "terraform_data": {"d": {}}}}
-    reqs = {r.name: (r.source, r.constraint) for r in tf.required_providers(config)}
+    reqs = {r.name: (r.source, r.constraint) for r in mirror.required_providers(config)}
     assert reqs == {"aws": (AWS, "5.100.0"), "archive": ("registry.terraform.io/hashicorp/archive", None),
                     "random": ("registry.terraform.io/hashicorp/random", None)}
 
@@ -132,7 +132,7 @@ def test_required_providers_include_implied_ones():
     ("5.100.0", ">= 5.0, < 6.0", True), ("5.100.0", "!= 5.100.0", False), ("5.100.0", None, True),
 ])
 def test_version_constraints(version, constraint, ok):
-    assert tf.version_matches(version, constraint) is ok
+    assert versions.version_matches(version, constraint) is ok
 
 
 def fake_mirror(root: Path, version: str = "5.100.0", platform: str = "linux_amd64", packed: bool = False) -> Path:
@@ -146,24 +146,24 @@ def fake_mirror(root: Path, version: str = "5.100.0", platform: str = "linux_amd
     return root
 
 
-AWS_5100 = [tf.ProviderRequirement("aws", AWS, "5.100.0")]
+AWS_5100 = [mirror.ProviderRequirement("aws", AWS, "5.100.0")]
 
 
 def test_mirror_found_where_given(tmp_path):
-    mirror = tf.find_mirror(AWS_5100, platform="linux_amd64", plugin_dir=fake_mirror(tmp_path / "m"))
-    assert (mirror.dirs, mirror.packed, mirror.selected) == ((tmp_path / "m",), False, ((AWS, "5.100.0"),))
-    packed = tf.find_mirror(AWS_5100, platform="linux_amd64", plugin_dir=fake_mirror(tmp_path / "p", packed=True))
+    found = mirror.find_mirror(AWS_5100, platform="linux_amd64", plugin_dir=fake_mirror(tmp_path / "m"))
+    assert (found.dirs, found.packed, found.selected) == ((tmp_path / "m",), False, ((AWS, "5.100.0"),))
+    packed = mirror.find_mirror(AWS_5100, platform="linux_amd64", plugin_dir=fake_mirror(tmp_path / "p", packed=True))
     assert packed.packed
 
 
 def test_missing_provider_names_what_and_where(tmp_path):
     given = fake_mirror(tmp_path / "m", version="6.0.0")
-    with pytest.raises(tf.TerraformUnavailable) as info:
-        tf.find_mirror(AWS_5100, platform="linux_amd64", plugin_dir=given)
+    with pytest.raises(errors.TerraformUnavailable) as info:
+        mirror.find_mirror(AWS_5100, platform="linux_amd64", plugin_dir=given)
     assert f"{AWS} 5.100.0 for linux_amd64" in str(info.value)
     assert f"{given} (given plugin dir)" in str(info.value)
-    with pytest.raises(tf.TerraformUnavailable, match="darwin_arm64"):
-        tf.find_mirror(AWS_5100, platform="darwin_arm64", plugin_dir=fake_mirror(tmp_path / "m2"))
+    with pytest.raises(errors.TerraformUnavailable, match="darwin_arm64"):
+        mirror.find_mirror(AWS_5100, platform="darwin_arm64", plugin_dir=fake_mirror(tmp_path / "m2"))
 
 
 def test_usual_places_from_env_and_cli_config(tmp_path):
@@ -173,15 +173,15 @@ def test_usual_places_from_env_and_cli_config(tmp_path):
                   'provider_installation {\n  filesystem_mirror {\n    path    = "/srv/mirror"\n'
                   '    include = ["registry.terraform.io/*/*"]\n  }\n  direct {}\n}\n', encoding="utf-8")
     env = {"HOME": str(home), "TF_CLI_CONFIG_FILE": str(rc), "TF_PLUGIN_CACHE_DIR": str(tmp_path / "cache")}
-    places = tf.plugin_dir_candidates(env=env)
+    places = mirror.plugin_dir_candidates(env=env)
     assert [str(p) for p, _ in places] == [
         str(tmp_path / "cache"), "/srv/mirror", str(home / ".cache" / "tf"), str(home / ".terraform.d" / "plugins"),
         str(home / ".local" / "share" / "terraform" / "plugins"),
         "/usr/local/share/terraform/plugins", "/usr/share/terraform/plugins"]
     assert places[1][1] == f"filesystem_mirror in {rc}"
     fake_mirror(home / ".terraform.d" / "plugins")
-    mirror = tf.find_mirror(AWS_5100, platform="linux_amd64", env=env)
-    assert mirror.origins == ("~/.terraform.d/plugins",)
+    found = mirror.find_mirror(AWS_5100, platform="linux_amd64", env=env)
+    assert found.origins == ("~/.terraform.d/plugins",)
 
 
 # -- the backend table ---------------------------------------------------------------------------
@@ -331,10 +331,10 @@ def discover_plugin_dir() -> str | None:
     then any /opt/*/ filesystem mirror."""
     if os.environ.get("PYTEST_IAC_TF_PLUGIN_DIR"):
         return os.environ["PYTEST_IAC_TF_PLUGIN_DIR"]
-    platform = tf.find_terraform().platform
-    places = [p for p, _ in tf.plugin_dir_candidates()] + sorted(Path("/opt").glob("*"))
+    platform = binary.find_terraform().platform
+    places = [p for p, _ in mirror.plugin_dir_candidates()] + sorted(Path("/opt").glob("*"))
     for place in places:
-        if tf.available_versions(place, AWS, platform).get("5.100.0") is False:
+        if mirror.available_versions(place, AWS, platform).get("5.100.0") is False:
             return str(place)
     return None
 
@@ -381,7 +381,7 @@ def seed_result(tmp_path_factory, plugin_dir):
     stack = write_stack(app / "stack", resources)
     with zipfile.ZipFile(app / "fn.zip", "w") as archive:
         archive.writestr("index.py", "")
-    return tf.validate(stack, plugin_dir=plugin_dir)
+    return tf_validate.validate(stack, plugin_dir=plugin_dir)
 
 
 @requires_terraform
@@ -393,7 +393,7 @@ def test_real_valid_stack(tmp_path, plugin_dir):
     before = snapshot(stack)
     work_root = tmp_path / "work"
     work_root.mkdir()
-    result = tf.validate(stack, plugin_dir=plugin_dir, tmp_root=work_root)
+    result = tf_validate.validate(stack, plugin_dir=plugin_dir, tmp_root=work_root)
     assert (result.valid, result.diagnostics) == (True, ())
     assert result.provider_linked is True  # the provider binary was symlinked, not copied
     assert result.workdir.parent == work_root and not result.workdir.exists()
@@ -443,7 +443,7 @@ def test_real_config_error_that_stops_init(tmp_path, plugin_dir):
     """terraform init itself refuses a broken configuration; validate still reports it per resource."""
     stack = write_stack(tmp_path / "s", {"aws_sqs_queue": {"jobs": {"name": "jobs",
                                                                     "lifecycle": {"prevent_destroy": "maybe"}}}})
-    result = tf.validate(stack, plugin_dir=plugin_dir)
+    result = tf_validate.validate(stack, plugin_dir=plugin_dir)
     line = next(n for n, text in enumerate((stack / "cdk.tf.json").read_text().splitlines(), 1) if "prevent_" in text)
     assert summary(list(result.diagnostics)) == [("error", "aws_sqs_queue.jobs", line)]
     assert result.diagnostics[0].message.startswith("Unsuitable value type: Unsuitable value: a bool is required")
@@ -453,8 +453,8 @@ def test_real_config_error_that_stops_init(tmp_path, plugin_dir):
 @requires_terraform
 def test_real_timeout_is_a_clear_error(tmp_path, plugin_dir):
     stack = write_stack(tmp_path / "s", {})
-    with pytest.raises(tf.TerraformError, match=r"terraform init timed out after 0.001 s"):
-        tf.validate(stack, plugin_dir=plugin_dir, init_timeout=0.001, tmp_root=tmp_path)
+    with pytest.raises(errors.TerraformError, match=r"terraform init timed out after 0.001 s"):
+        tf_validate.validate(stack, plugin_dir=plugin_dir, init_timeout=0.001, tmp_root=tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == ["s"]
 
 
@@ -494,7 +494,7 @@ def init_with_backend(directory: Path, settings: dict) -> list[dict]:
     (directory / "main.tf.json").write_text(json.dumps(config), encoding="utf-8")
     env = dict(os.environ, CHECKPOINT_DISABLE="1", TF_IN_AUTOMATION="1",
                TF_CLI_CONFIG_FILE=str(directory / "none.tfrc"))
-    out = tf._run([TERRAFORM, "init", "-json", "-input=false", "-no-color"], cwd=directory, env=env, timeout=60,
+    out = process.run([TERRAFORM, "init", "-json", "-input=false", "-no-color"], cwd=directory, env=env, timeout=60,
                   what="terraform init", check=False)
     lines = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
     return [line["diagnostic"] for line in lines if line.get("type") == "diagnostic"]
@@ -502,7 +502,7 @@ def init_with_backend(directory: Path, settings: dict) -> list[dict]:
 
 @requires_terraform
 def test_table_matches_installed_terraform(tmp_path):
-    installed = tf.find_terraform()
+    installed = binary.find_terraform()
     if installed.version < (1, 9, 0):
         pytest.skip(f"init -json needs terraform >= 1.9, found {installed.version_text}")
     version = installed.version

@@ -21,7 +21,8 @@ CACHEABLE = frozenset({"validate"})
 
 def result_key(check_id: str, stack_dir: Path, config: dict[str, Any], plugin_dir: Path | None) -> str | None:
     """The key of a check's result, or None when it can't be known (no terraform)."""
-    from pytest_iac.terraform.cli import TerraformError, TerraformUnavailable, find_terraform
+    from pytest_iac.terraform.binary import find_terraform
+    from pytest_iac.terraform.errors import TerraformError, TerraformUnavailable
 
     try:
         terraform = find_terraform()

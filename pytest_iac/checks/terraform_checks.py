@@ -11,7 +11,9 @@ import os
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
-from pytest_iac.terraform import cli as terraform
+from pytest_iac.terraform.binary import find_terraform
+from pytest_iac.terraform.errors import TerraformUnavailable
+from pytest_iac.terraform.validate import validate
 from pytest_iac.checks.base import Check, CheckContext, CheckSkipped, Finding
 
 __all__ = ["CHECKS", "S3_KEYS", "backend_findings", "s3_keys_accepted"]
@@ -155,8 +157,8 @@ def _terraform_option(ctx: CheckContext) -> str | None:
 
 def _run_backend(ctx: CheckContext) -> Iterator[Finding]:
     try:
-        version, assumed = terraform.find_terraform(_terraform_option(ctx)).version, False
-    except terraform.TerraformUnavailable:
+        version, assumed = find_terraform(_terraform_option(ctx)).version, False
+    except TerraformUnavailable:
         version, assumed = LATEST_KNOWN, True
     yield from backend_findings(ctx.template.backend, version, assumed=assumed)
 
@@ -165,8 +167,8 @@ def _run_validate(ctx: CheckContext) -> Iterator[Finding]:
     plugin_dir = (getattr(ctx.options, "terraform_plugin_dir", None)
                   or os.environ.get("PYTEST_IAC_TF_PLUGIN_DIR") or None)
     try:
-        result = terraform.validate(ctx.stack_dir, plugin_dir=plugin_dir, terraform=_terraform_option(ctx))
-    except terraform.TerraformUnavailable as exc:
+        result = validate(ctx.stack_dir, plugin_dir=plugin_dir, terraform=_terraform_option(ctx))
+    except TerraformUnavailable as exc:
         raise CheckSkipped(str(exc)) from None
     for diag in result.diagnostics:
         yield Finding(diag.address, diag.message, severity=diag.severity)

@@ -3,7 +3,7 @@
 The user's ``cdk.tf.json`` is copied, never edited; an override file (``zz_pytest_iac_override.tf.json``)
 next to the copy sets a local backend and, for the local target, the provider's endpoints,
 ``skip_*`` flags, dummy keys and path-style S3. ``init`` is offline (``-plugin-dir`` on the mirror
-that ``pytest_iac.terraform.cli`` finds). ``apply``/``destroy`` run with ``-json`` and each message is
+that ``pytest_iac.terraform.mirror`` finds). ``apply``/``destroy`` run with ``-json`` and each message is
 passed on as it arrives, so progress can be shown per resource.
 
 The AWS provider spends seconds of CPU building its schema every time terraform asks for it
@@ -28,7 +28,8 @@ from typing import Any
 
 from pytest_iac.deploy._process import stop_group, tail
 from pytest_iac.deploy.endpoints import endpoint_services
-from pytest_iac.terraform.cli import CONFIG_FILE, private_cli_config, tail_lines, terraform_env, working_copy
+from pytest_iac.terraform.process import tail_lines
+from pytest_iac.terraform.workdir import CONFIG_FILE, private_cli_config, terraform_env, working_copy
 
 __all__ = ["CONFIG_FILE", "OVERRIDE_FILE", "DeployError", "Run", "TerraformWorkspace", "override_config", "state_outputs", "state_resources"]
 

@@ -194,14 +194,16 @@ class DeploymentSession:
     def _tools(self, config: dict[str, Any]) -> tuple[Any, Any]:
         """terraform, the provider mirror and (local target) moto, or skip: what is missing and where
         it was looked for. Under --iac-strict a missing piece fails instead."""
-        from pytest_iac.terraform import cli as terraform
+        from pytest_iac.terraform.binary import find_terraform
+        from pytest_iac.terraform.errors import TerraformError, TerraformUnavailable
+        from pytest_iac.terraform.mirror import find_mirror, required_providers
         from pytest_iac.deploy.moto_server import moto_missing
 
         try:
-            tf = terraform.find_terraform()
-            mirror = terraform.find_mirror(terraform.required_providers(config), platform=tf.platform,
-                                           plugin_dir=self.settings.plugin_dir)
-        except (terraform.TerraformUnavailable, terraform.TerraformError) as exc:
+            tf = find_terraform()
+            mirror = find_mirror(required_providers(config), platform=tf.platform,
+                                 plugin_dir=self.settings.plugin_dir)
+        except (TerraformUnavailable, TerraformError) as exc:
             reason = f"integration tests need terraform: {exc}"
         else:
             missing = moto_missing() if self.settings.target == "local" else None
@@ -446,7 +448,7 @@ def describe_diagnostics(diagnostics: list[dict[str, Any]], config_text: str, pa
     """terraform's error diagnostics as lines: address (construct path), cdk.tf.json line, message.
 
     A destroy's diagnostics carry no address; when one resource failed (``errored``), it is that one."""
-    from pytest_iac.terraform.cli import parse_diagnostics
+    from pytest_iac.terraform.diagnostics import parse_diagnostics
 
     lines = []
     only = errored[0] if len(set(errored)) == 1 else None
