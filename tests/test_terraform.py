@@ -130,9 +130,36 @@ def test_required_providers_include_implied_ones():
     ("5.100.0", "5.100.0", True), ("5.100.0", "= 5.99.0", False), ("5.100.0", "~> 5.0", True),
     ("6.0.0", "~> 5.0", False), ("5.100.1", "~> 5.100.0", True), ("5.101.0", "~> 5.100.0", False),
     ("5.100.0", ">= 5.0, < 6.0", True), ("5.100.0", "!= 5.100.0", False), ("5.100.0", None, True),
+    ("5.100.0", "> 5.99.9", True), ("5.100.0", "<= 5.99", False), ("5.100.0", "=5.100", True),
+    ("5.3.0", "~> 5", True), ("4.9.0", "~> 5", False), ("5.100.0", "v5.100.0", True), ("5.100.0", "> five", False),
+    # terraform's pre-release rule: only an exact constraint selects one
+    ("1.10.0-beta1", ">= 1.10.0", False), ("1.10.0-beta1", ">= 1.9.0", False), ("1.10.0-beta1", "~> 1.9", False),
+    ("1.10.0-beta1", "1.10.0-beta1", True), ("1.10.0-beta1", "= 1.10.0-beta1", True),
+    ("1.10.0-beta1", "= 1.10.0-beta2", False), ("1.10.0-rc1", "< 1.10.0", False), ("1.10.0", "> 1.10.0-rc1", True),
 ])
 def test_version_constraints(version, constraint, ok):
     assert versions.version_matches(version, constraint) is ok
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("1.11.4", "1.11.4"), ("v1.11.4", "1.11.4"), ("1.10.0-beta1", "1.10.0b1"), ("1.6.0-rc1", "1.6.0rc1"),
+    ("1.14.0-dev", "1.14.0.dev0"), ("1.2.3-custom.build", "1.2.3.dev0"), ((1, 6, 0), "1.6.0"),
+])
+def test_versions_parse_with_pre_releases_before_their_release(text, expected):
+    parsed = versions.parse_version(text)
+    assert str(parsed) == expected
+    assert parsed.is_prerelease is ("-" in str(text))
+    assert (parsed < versions.Version(parsed.base_version)) is parsed.is_prerelease
+
+
+def test_newest_matching_provider_wins_and_pre_releases_are_passed_over(tmp_path):
+    for version in ("5.99.0", "5.100.0", "5.101.0-beta1"):
+        fake_mirror(tmp_path, version=version)
+    wanted = [mirror.ProviderRequirement("aws", AWS, ">= 5.0")]
+    found = mirror.find_mirror(wanted, platform="linux_amd64", plugin_dir=tmp_path)
+    assert found.selected == ((AWS, "5.100.0"),)
+    exact = [mirror.ProviderRequirement("aws", AWS, "5.101.0-beta1")]
+    assert mirror.find_mirror(exact, platform="linux_amd64", plugin_dir=tmp_path).selected == ((AWS, "5.101.0-beta1"),)
 
 
 def fake_mirror(root: Path, version: str = "5.100.0", platform: str = "linux_amd64", packed: bool = False) -> Path:
@@ -226,6 +253,14 @@ def test_use_lockfile_needs_terraform_1_10():
     assert backend_findings(("s3", GOOD_S3), V111, env={}) == []
 
 
+def test_backend_table_puts_a_pre_release_before_its_release():
+    beta = versions.parse_version("1.10.0-beta1")
+    assert "use_lockfile" not in s3_keys_accepted(beta) and "role_arn" in s3_keys_accepted(beta)
+    assert "use_lockfile" in s3_keys_accepted("1.10.0") and "role_arn" not in s3_keys_accepted("1.10.0")
+    [unsupported, _] = messages(backend_findings(("s3", GOOD_S3), beta, env={}))
+    assert unsupported[1].startswith('s3 backend: "use_lockfile" is not supported by terraform 1.10.0b1;')
+
+
 def test_missing_locking_and_encryption():
     settings = {k: v for k, v in GOOD_S3.items() if k not in ("use_lockfile", "encrypt")}
     assert messages(backend_findings(("s3", settings), V111, env={})) == [
@@ -274,7 +309,7 @@ def test_other_backends():
 
 
 def test_table_shape():
-    assert LATEST_KNOWN >= (1, 11, 0)
+    assert LATEST_KNOWN >= versions.Version("1.11.0")
     assert {"bucket", "key", "use_lockfile", "dynamodb_table", "assume_role", "endpoints"} <= set(S3_KEYS)
     for name, spec in S3_KEYS.items():
         assert (spec.deprecated is None and spec.removed is None) or spec.instead, name
@@ -399,7 +434,7 @@ def test_real_valid_stack(tmp_path, plugin_dir):
     assert result.workdir.parent == work_root and not result.workdir.exists()
     assert list(work_root.iterdir()) == []
     assert snapshot(stack) == before  # nothing written into the user's tree (no .terraform, no lock file)
-    assert result.terraform.version >= (1, 0, 0) and set(result.timings) == {"init", "validate"}
+    assert result.terraform.version >= versions.Version("1.0.0") and set(result.timings) == {"init", "validate"}
 
 
 @requires_terraform
@@ -503,7 +538,7 @@ def init_with_backend(directory: Path, settings: dict) -> list[dict]:
 @requires_terraform
 def test_table_matches_installed_terraform(tmp_path):
     installed = binary.find_terraform()
-    if installed.version < (1, 9, 0):
+    if installed.version < versions.Version("1.9.0"):
         pytest.skip(f"init -json needs terraform >= 1.9, found {installed.version_text}")
     version = installed.version
     accepted = set(s3_keys_accepted(version))

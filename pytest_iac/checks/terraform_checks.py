@@ -13,23 +13,27 @@ from typing import Any, NamedTuple
 
 from pytest_iac.terraform.binary import find_terraform
 from pytest_iac.terraform.errors import TerraformUnavailable
+from pytest_iac.terraform.versions import Version, parse_version
 from pytest_iac.terraform.validate import validate
 from pytest_iac.checks.base import Check, CheckContext, CheckSkipped, Finding
 
 __all__ = ["CHECKS", "S3_KEYS", "backend_findings", "s3_keys_accepted"]
 
-Version = tuple[int, int, int]
-LATEST_KNOWN: Version = (1, 11, 4)  # the newest terraform the table below was checked against
+VersionLike = Version | tuple[int, ...] | str
+LATEST_KNOWN = Version("1.11.4")  # the newest terraform the table below was checked against
 
 
 class Key(NamedTuple):
-    since: Version = (1, 0, 0)
+    """When terraform accepts an s3 backend argument. Compared as ``packaging`` versions, like
+    provider constraints: a pre-release (``1.10.0-beta1``) comes before its release."""
+
+    since: Version = Version("1.0.0")
     removed: Version | None = None  # first version that rejects it
     deprecated: Version | None = None
     instead: str | None = None  # what to use instead (deprecated or removed)
 
 
-_V16, _V110 = (1, 6, 0), (1, 10, 0)
+_V16, _V110 = Version("1.6.0"), Version("1.10.0")
 _ROLE = Key(removed=_V110, deprecated=_V16)  # top-level assume-role settings -> assume_role { ... }
 
 # The s3 backend's top-level arguments, from terraform's docs and changelogs: 1.6.0 rewrote the
@@ -41,7 +45,7 @@ S3_KEYS: dict[str, Key] = {
     **{k: Key() for k in ("bucket", "key", "region", "access_key", "secret_key", "token", "profile", "acl",
                           "encrypt", "kms_key_id", "sse_customer_key", "workspace_key_prefix", "max_retries",
                           "skip_credentials_validation", "skip_region_validation", "skip_metadata_api_check")},
-    "dynamodb_table": Key(deprecated=(1, 11, 0), instead="use_lockfile = true"),
+    "dynamodb_table": Key(deprecated=Version("1.11.0"), instead="use_lockfile = true"),
     "use_lockfile": Key(since=_V110),
     "shared_credentials_file": Key(deprecated=_V16, instead="shared_credentials_files"),
     "force_path_style": Key(deprecated=_V16, instead="use_path_style"),
@@ -62,9 +66,9 @@ S3_KEYS: dict[str, Key] = {
         "custom_ca_bundle", "ec2_metadata_service_endpoint", "ec2_metadata_service_endpoint_mode", "http_proxy",
         "insecure", "retry_mode", "shared_config_files", "shared_credentials_files", "skip_requesting_account_id",
         "sts_region", "use_dualstack_endpoint", "use_fips_endpoint", "use_path_style")},
-    "skip_s3_checksum": Key(since=(1, 6, 3)),
-    "https_proxy": Key(since=(1, 6, 4)),
-    "no_proxy": Key(since=(1, 6, 4)),
+    "skip_s3_checksum": Key(since=Version("1.6.3")),
+    "https_proxy": Key(since=Version("1.6.4")),
+    "no_proxy": Key(since=Version("1.6.4")),
 }
 LOCAL_KEYS = ("path", "workspace_dir")
 KNOWN_BACKENDS = ("azurerm", "cloud", "consul", "cos", "gcs", "http", "kubernetes", "local", "oss", "pg", "remote",
@@ -72,14 +76,15 @@ KNOWN_BACKENDS = ("azurerm", "cloud", "consul", "cos", "gcs", "http", "kubernete
 REMOVED_BACKENDS = ("artifactory", "etcd", "etcdv3", "manta", "swift")  # removed in terraform 1.3
 
 
-def s3_keys_accepted(version: Version) -> list[str]:
+def s3_keys_accepted(version: VersionLike) -> list[str]:
     """The s3 backend arguments terraform ``version`` accepts."""
+    version = parse_version(version)
     return [k for k, spec in S3_KEYS.items()
             if spec.since <= version and not (spec.removed and spec.removed <= version)]
 
 
 def _v(version: Version) -> str:
-    return ".".join(map(str, version))
+    return str(version)
 
 
 def _closest(word: str, choices: list[str], cutoff: float = 0.6) -> str:
@@ -91,11 +96,12 @@ def _truthy(value: Any) -> bool:
     return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 
-def backend_findings(backend: tuple[str, Mapping[str, Any]] | None, version: Version, *,
+def backend_findings(backend: tuple[str, Mapping[str, Any]] | None, version: VersionLike, *,
                      assumed: bool = False, env: Mapping[str, str] | None = None) -> list[Finding]:
     """Findings (address None: the backend is not a resource) for a backend against ``version``.
     ``assumed``: terraform was not found and ``version`` is the newest the table knows."""
     env = os.environ if env is None else env
+    version = parse_version(version)
     tf = f"terraform {_v(version)}" + (" (assumed: terraform not found)" if assumed else "")
     if backend is None:
         return [Finding(None, "no backend configured: terraform keeps the state in a local terraform.tfstate "

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from pytest_iac.terraform.errors import TerraformError, TerraformUnavailable
 from pytest_iac.terraform.process import run, tail_lines
-from pytest_iac.terraform.versions import parse_version
+from pytest_iac.terraform.versions import Version, parse_version
 from pytest_iac.terraform.workdir import terraform_env
 
 __all__ = ["Terraform", "find_terraform"]
@@ -19,7 +19,7 @@ __all__ = ["Terraform", "find_terraform"]
 @dataclass(frozen=True)
 class Terraform:
     path: str
-    version: tuple[int, int, int]
+    version: Version
     version_text: str  # "1.11.4"
     platform: str  # "linux_amd64"
 
