@@ -12,19 +12,18 @@ import copy
 import fnmatch
 import json
 import os
-import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 from pytest_iac.assertions.messages import Candidate, did_you_mean, expectation, listing, mismatch, plural
 from pytest_iac.assertions.matchers import Match, Matcher, MatchResult, _ObjectMatch
+from pytest_iac.terraform.expressions import references
 
 __all__ = ["META_ARGUMENTS", "ResourceView", "Template"]
 
 META_ARGUMENTS = frozenset(
     {"//", "depends_on", "lifecycle", "provider", "count", "for_each", "provisioner", "connection"}
 )
-_TOKEN = re.compile(r"(?<![\w.\-])((?:data\.)?[A-Za-z][\w-]*\.[A-Za-z_][\w-]*)")
 
 
 class _Entry(NamedTuple):
@@ -463,23 +462,6 @@ def _root(props: Any) -> Matcher:
     return Match.any_value() if props is None else Match.as_matcher(props)
 
 
-def _expressions(text: str) -> Iterator[str]:
-    """The ``${...}`` interpolations in a string (``$${`` is an escape), braces balanced."""
-    start = text.find("${")
-    while start != -1:
-        if start > 0 and text[start - 1] == "$":
-            start = text.find("${", start + 2)
-            continue
-        depth, end = 0, start + 1
-        while end < len(text):
-            depth += {"{": 1, "}": -1}.get(text[end], 0)
-            if depth == 0:
-                break
-            end += 1
-        yield text[start + 2:end]
-        start = text.find("${", end)
-
-
 def _referenced(body: Any, key: str | None = None) -> Iterator[str]:
     if isinstance(body, Mapping):
         for k, v in body.items():
@@ -491,5 +473,4 @@ def _referenced(body: Any, key: str | None = None) -> Iterator[str]:
     elif isinstance(body, str):
         if key == "depends_on":
             yield body
-        for expression in _expressions(body):
-            yield from _TOKEN.findall(expression)
+        yield from references(body)

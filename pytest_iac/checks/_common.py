@@ -11,16 +11,15 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pytest_iac.checks.base import CheckContext
+from pytest_iac.terraform.expressions import is_expression, unescape
 
-
-def is_expression(value: Any) -> bool:
-    """A string Terraform must evaluate (reference or function call): its value is unknown here."""
-    return isinstance(value, str) and "${" in value
+__all__ = ["blocks", "data_sources", "is_expression", "is_false", "is_true", "listing", "literal", "option",
+           "outputs", "parse_json", "resources"]
 
 
 def literal(value: Any) -> str | None:
-    """The string itself when it is a plain literal, else None."""
-    return value if isinstance(value, str) and "${" not in value else None
+    """The string terraform will use when it is a plain literal (``$${`` unescaped), else None."""
+    return unescape(value) if isinstance(value, str) and not is_expression(value) else None
 
 
 def is_true(value: Any) -> bool:

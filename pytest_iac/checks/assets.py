@@ -17,6 +17,7 @@ from typing import Any
 
 from pytest_iac.checks._common import data_sources, listing, literal, outputs, resources
 from pytest_iac.checks.base import Check, CheckContext, Finding
+from pytest_iac.terraform.expressions import interpolations, is_expression, unescape
 
 # Arguments that name an input file, by resource type ("source" is a file only for S3 objects).
 FILE_ARGUMENTS: dict[str, tuple[str, ...]] = {
@@ -44,7 +45,7 @@ def _fix(path: str, directory: bool) -> str:
 def _path(text: str) -> str | None:
     """The path a literal names, with ``${path.module}`` as the stack directory; None if unknowable."""
     text = _PATH_VARIABLE.sub(".", text)
-    return None if "${" in text or not text.strip() else text
+    return None if is_expression(text) or not text.strip() else unescape(text)
 
 
 def _uses(value: Any, key: str = "") -> Iterator[tuple[str, str]]:
@@ -55,8 +56,8 @@ def _uses(value: Any, key: str = "") -> Iterator[tuple[str, str]]:
     elif isinstance(value, list):
         for item in value:
             yield from _uses(item, key)
-    elif isinstance(value, str) and "${" in value:
-        for function, argument in _CALL.findall(value):
+    elif isinstance(value, str):
+        for function, argument in (call for inner in interpolations(value) for call in _CALL.findall(inner)):
             argument = argument.replace('\\"', '"').replace("\\\\", "\\")
             path = _path(argument)
             if path is not None:

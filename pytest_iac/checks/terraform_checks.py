@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 from pytest_iac.terraform.binary import find_terraform
 from pytest_iac.terraform.errors import TerraformUnavailable
+from pytest_iac.terraform.expressions import is_expression
 from pytest_iac.terraform.versions import Version, parse_version
 from pytest_iac.terraform.validate import validate
 from pytest_iac.checks.base import Check, CheckContext, CheckSkipped, Finding
@@ -140,7 +141,7 @@ def _s3(settings: Mapping[str, Any], version: Version, tf: str, env: Mapping[str
         elif spec.deprecated and spec.deprecated <= version:
             found.append(Finding(None, f's3 backend: "{name}" is deprecated since terraform {_v(spec.deprecated)}; '
                                        f"use {spec.instead}", severity="warning"))
-        if isinstance(value, str) and "${" in value:
+        if is_expression(value):
             found.append(Finding(None, f's3 backend: "{name}" = {value!r} is taken literally: backend settings '
                                        "cannot use expressions or cdktf tokens; pass a plain value"))
     for name in ("bucket", "key"):

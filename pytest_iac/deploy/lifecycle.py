@@ -28,6 +28,7 @@ from pytest_iac.deploy.apply import (CONFIG_FILE, DeployError, Run, TerraformWor
                                      state_outputs, state_resources)
 from pytest_iac.deploy.deployment import LOCAL_ACCOUNT, Deployment
 from pytest_iac.deploy.options import DeployRefused, DeploySettings, deploy_settings
+from pytest_iac.terraform.expressions import is_expression
 
 __all__ = ["DeploymentSession", "Terminated", "session_deployment"]
 
@@ -134,7 +135,7 @@ def _region(config: dict[str, Any], default: str) -> str:
     blocks = (config.get("provider") or {}).get("aws") or [{}]
     block = blocks[0] if isinstance(blocks, list) else blocks
     region = block.get("region") if isinstance(block, dict) else None
-    return region if isinstance(region, str) and region and "${" not in region else default
+    return region if isinstance(region, str) and region and not is_expression(region) else default
 
 
 class DeploymentSession:
