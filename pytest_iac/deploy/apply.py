@@ -26,9 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pytest_iac.deploy._process import stop_group, tail
 from pytest_iac.deploy.endpoints import endpoint_services
-from pytest_iac.terraform.process import tail_lines
+from pytest_iac.terraform.errors import TerraformError, TerraformUnavailable
+from pytest_iac.terraform import process
+from pytest_iac.terraform.process import tail_file, tail_lines
 from pytest_iac.terraform.workdir import CONFIG_FILE, private_cli_config, terraform_env, working_copy
 
 __all__ = ["CONFIG_FILE", "OVERRIDE_FILE", "DeployError", "Run", "TerraformWorkspace", "override_config", "state_outputs", "state_resources"]
@@ -146,20 +147,15 @@ class TerraformWorkspace:
     # -- processes -----------------------------------------------------------------------------
 
     def _run(self, cmd: list[str], timeout: float, what: str) -> subprocess.CompletedProcess[str]:
-        proc = subprocess.Popen(cmd, cwd=self.dir, env=self.env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, start_new_session=True)
         try:
-            stdout, stderr = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            stop_group(proc, first=signal.SIGKILL)
-            raise DeployError(f"{what} timed out after {timeout:g} s") from None
-        except BaseException:
-            stop_group(proc, first=signal.SIGINT)
-            raise
-        return subprocess.CompletedProcess(cmd, proc.returncode, stdout, stderr)
+            return process.run(cmd, cwd=self.dir, env=self.env, timeout=timeout, what=what, check=False)
+        except (TerraformError, TerraformUnavailable) as exc:
+            raise DeployError(str(exc)) from None
 
     def _stream(self, args: list[str], on_event: Callable[[dict[str, Any]], None], timeout: float,
                 command: str) -> Run:
+        """Not ``process.run``: ``apply``/``destroy`` are read message by message while they run,
+        and an interrupt lets terraform finish its calls and save the state before it is killed."""
         run = Run(command)
         stderr_path = self.root / f"{command}.stderr"
         began = time.monotonic()
@@ -178,7 +174,7 @@ class TerraformWorkspace:
             timer.cancel()
             run.returncode = proc.wait()
             run.seconds = time.monotonic() - began
-            run.stderr = tail(stderr_path, 40)
+            run.stderr = tail_file(stderr_path, 40)
         return run
 
     @staticmethod

@@ -19,7 +19,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pytest_iac.deploy._process import pid_alive, spawn, stop_group, tail
+from pytest_iac.deploy._process import pid_alive, spawn
+from pytest_iac.terraform.process import stop_group, tail_file
 
 __all__ = ["MotoServer", "MotoUnavailable", "moto_missing"]
 
@@ -114,7 +115,7 @@ class MotoServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                return f"exited with status {self.process.returncode}:\n{tail(self.log)}"
+                return f"exited with status {self.process.returncode}:\n{tail_file(self.log)}"
             try:
                 with urllib.request.urlopen(f"{self.url}/moto-api/", timeout=2) as response:
                     if response.status == 200:
@@ -122,7 +123,7 @@ class MotoServer:
             except (urllib.error.URLError, ConnectionError, OSError):
                 pass
             time.sleep(0.1)
-        return f"no answer on {self.url} after {timeout:g} s:\n{tail(self.log)}"
+        return f"no answer on {self.url} after {timeout:g} s:\n{tail_file(self.log)}"
 
     @property
     def alive(self) -> bool:
