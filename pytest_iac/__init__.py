@@ -10,16 +10,19 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pytest_iac.assertions.matchers import Capture, Match, Matcher
-    from pytest_iac.assertions.template import ResourceView, Template
+    from pytest_iac.assertions.capture import Capture
+    from pytest_iac.assertions.match import Match
+    from pytest_iac.assertions.matchers import Matcher
+    from pytest_iac.assertions.resource_view import ResourceView
+    from pytest_iac.assertions.template import Template
 
 __all__ = ["Capture", "Match", "Matcher", "ResourceView", "Template"]
 
 _LAZY = {
-    "Capture": "pytest_iac.assertions.matchers",
-    "Match": "pytest_iac.assertions.matchers",
+    "Capture": "pytest_iac.assertions.capture",
+    "Match": "pytest_iac.assertions.match",
     "Matcher": "pytest_iac.assertions.matchers",
-    "ResourceView": "pytest_iac.assertions.template",
+    "ResourceView": "pytest_iac.assertions.resource_view",
     "Template": "pytest_iac.assertions.template",
 }
 

@@ -9,7 +9,10 @@ from typing import Any
 
 import pytest
 
-from pytest_iac.assertions.matchers import Capture, Failure, Match, Matcher, MatchResult
+from pytest_iac.assertions.capture import Capture
+from pytest_iac.assertions.match import Match
+from pytest_iac.assertions.matchers import Matcher
+from pytest_iac.assertions.result import Failure, MatchResult
 
 
 def lines(pattern: Any, actual: Any) -> list[str]:
@@ -441,7 +444,7 @@ def test_matches_agrees_with_test_and_captures_nothing() -> None:
 
 
 def test_matches_of_a_missing_key_follows_test() -> None:
-    from pytest_iac.assertions.messages import MISSING
+    from pytest_iac.assertions.values import MISSING
 
     for matcher in (Match.as_matcher(1), Match.as_matcher({}), Match.as_matcher([]), Match.any_value(), Match.absent(),
                     Match.not_(1), Match.string_like_regexp(""), Match.serialized_json({}), Capture(), Capture(1)):

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from pytest_iac import Capture, Match, Matcher, ResourceView, Template
-from pytest_iac.assertions.matchers import MatchResult
+from pytest_iac.assertions.index import Index
+from pytest_iac.assertions.result import MatchResult
 
 DATA = Path(__file__).parent / "data"
 STACK = DATA / "small_stack.tf.json"
@@ -648,9 +649,10 @@ def _linear_by_path(config: dict[str, Any], path: str) -> str | None:
 def test_indexes_agree_with_a_linear_scan_on_a_random_stack() -> None:
     config = _random_stack(6)
     template = Template(config)
+    index = Index(config)
     for data, section, prefix in ((False, "resource", ""), (True, "data", "data.")):
         types = sorted(config[section])
-        assert template._types(data) == types
+        assert index.types(data) == types
         for rtype in [*types, "aws_nothing"]:
             expected = [f"{prefix}{rtype}.{n}" for n in sorted(config[section].get(rtype, {}))]
             found = template.find_data_sources(rtype) if data else template.find_resources(rtype)

@@ -1,4 +1,4 @@
-"""Matchers for Terraform JSON, modelled on AWS CDK's ``assertions`` (Match, Capture).
+"""The matchers for Terraform JSON, modelled on AWS CDK's ``assertions`` (Match, Capture).
 
 Literal patterns follow one rule: a plain ``dict`` is matched like
 ``Match.object_like`` (the actual object may have more keys, and nested plain
@@ -20,31 +20,24 @@ Every matcher also has ``matches(actual)``: whether ``test(actual)`` would
 succeed, without building the failure detail or collecting captures (so it
 commits nothing). A caller can screen many candidates with it and ``test`` only
 those whose captures or failure detail it needs.
+
+The public factories are ``Match`` (``match.py``) and ``Capture`` (``capture.py``); this
+module holds the ``Matcher`` base class and the matchers they build.
 """
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from abc import abstractmethod
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pytest_iac.assertions.messages import (
-    DECODED,
-    MISSING,
-    UNSET,
-    Describable,
-    Failure,
-    MatchResult,
-    json_type,
-    render_value,
-    show,
-)
+from pytest_iac.assertions.result import MatchResult
+from pytest_iac.assertions.values import DECODED, MISSING, UNSET, Describable, json_type, render_value
 
-__all__ = ["Capture", "Failure", "Match", "MatchResult", "Matcher"]
-
+__all__ = ["AbsentMatch", "AnyValueMatch", "ArrayMatch", "LiteralMatch", "Matcher", "NotMatch", "ObjectMatch",
+           "RegexpMatch", "SerializedJsonMatch", "compile_pattern"]
 
 
 class Matcher(Describable):
@@ -81,17 +74,19 @@ class Matcher(Describable):
         return self.describe()
 
 
-def _compile(pattern: Any, name: str, partial: bool, explicit: bool = False) -> Matcher:
+def compile_pattern(pattern: Any, name: str, partial: bool, explicit: bool = False) -> Matcher:
+    """The matcher a pattern stands for inside ``name``: a dict an object match, a list an array
+    match (``partial``: nested plain dicts match partially), anything else a literal."""
     if isinstance(pattern, Matcher):
         return pattern
     if isinstance(pattern, Mapping):
-        return _ObjectMatch(name, pattern, partial=partial, explicit=explicit)
+        return ObjectMatch(name, pattern, partial=partial, explicit=explicit)
     if isinstance(pattern, (list, tuple)):
-        return _ArrayMatch(name, pattern, subsequence=False, partial=partial, explicit=explicit)
-    return _Literal(name, pattern, explicit=explicit)
+        return ArrayMatch(name, pattern, subsequence=False, partial=partial, explicit=explicit)
+    return LiteralMatch(name, pattern, explicit=explicit)
 
 
-class _Literal(Matcher):
+class LiteralMatch(Matcher):
     def __init__(self, name: str, value: Any, *, explicit: bool = False) -> None:
         self.name, self.pattern, self._explicit = name, value, explicit
 
@@ -112,12 +107,12 @@ class _Literal(Matcher):
         return actual is not MISSING and actual == pattern and json_type(actual) == json_type(pattern)
 
 
-class _ObjectMatch(Matcher):
+class ObjectMatch(Matcher):
     def __init__(self, name: str, pattern: Mapping[str, Any], *, partial: bool, explicit: bool) -> None:
         if not isinstance(pattern, Mapping):
             raise TypeError(f"{name}() needs a dict pattern, got {json_type(pattern)}")
         self.name, self.pattern, self._partial, self._explicit = name, dict(pattern), partial, explicit
-        self._children = {key: _compile(value, name, partial) for key, value in pattern.items()}
+        self._children = {key: compile_pattern(value, name, partial) for key, value in pattern.items()}
         self._child_items = tuple(self._children.items())
 
     def describe(self) -> str:
@@ -150,15 +145,15 @@ class _ObjectMatch(Matcher):
         return True
 
 
-class _ArrayMatch(Matcher):
+class ArrayMatch(Matcher):
     def __init__(self, name: str, pattern: Sequence[Any], *, subsequence: bool,
                  partial: bool, explicit: bool) -> None:
         if not isinstance(pattern, (list, tuple)):
             raise TypeError(f"{name}() needs a list pattern, got {json_type(pattern)}")
         self.name, self.pattern, self._explicit = name, list(pattern), explicit
         self._subsequence = subsequence
-        self._children = [_compile(p, name, partial) for p in pattern]
-        if subsequence and any(isinstance(c, _Absent) for c in self._children):
+        self._children = [compile_pattern(p, name, partial) for p in pattern]
+        if subsequence and any(isinstance(c, AbsentMatch) for c in self._children):
             raise ValueError(f"Match.absent() cannot be nested within {name}(): no element can be absent")
 
     def describe(self) -> str:
@@ -218,7 +213,7 @@ class _ArrayMatch(Matcher):
         return result.compose(index, best)
 
 
-class _Absent(Matcher):
+class AbsentMatch(Matcher):
     name = "absent"
 
     def test(self, actual: Any) -> MatchResult:
@@ -231,7 +226,7 @@ class _Absent(Matcher):
         return actual is MISSING or actual is None
 
 
-class _AnyValue(Matcher):
+class AnyValueMatch(Matcher):
     name = "any_value"
 
     def test(self, actual: Any) -> MatchResult:
@@ -246,12 +241,12 @@ class _AnyValue(Matcher):
         return actual is not MISSING and actual is not None
 
 
-class _Not(Matcher):
+class NotMatch(Matcher):
     name = "not"
 
     def __init__(self, pattern: Any) -> None:
         self.pattern = pattern
-        self._inner = _compile(pattern, self.name, True)
+        self._inner = compile_pattern(pattern, self.name, True)
 
     def test(self, actual: Any) -> MatchResult:
         result = MatchResult(actual, self.name)
@@ -264,7 +259,7 @@ class _Not(Matcher):
         return not self._inner.matches(actual)
 
 
-class _Regexp(Matcher):
+class RegexpMatch(Matcher):
     name = "string_like_regexp"
 
     def __init__(self, pattern: str | re.Pattern[str]) -> None:
@@ -284,12 +279,12 @@ class _Regexp(Matcher):
         return isinstance(actual, str) and self._regex.search(actual) is not None
 
 
-class _SerializedJson(Matcher):
+class SerializedJsonMatch(Matcher):
     name = "serialized_json"
 
     def __init__(self, pattern: Any) -> None:
         self.pattern = pattern
-        self._inner = _compile(pattern, self.name, True)
+        self._inner = compile_pattern(pattern, self.name, True)
 
     def test(self, actual: Any) -> MatchResult:
         result = MatchResult(actual, self.name)
@@ -312,149 +307,3 @@ class _SerializedJson(Matcher):
             return False
         return self._inner.matches(parsed)
 
-
-class Capture(Matcher):
-    """A matcher that records every non-null value it matched (optionally also matching ``pattern``).
-
-    Values are committed only when the overall match succeeds; read them with
-    ``as_string()`` etc. (the current one) and move on with ``next()``."""
-
-    name = "capture"
-
-    def __init__(self, pattern: Any = None) -> None:
-        self.pattern = UNSET if pattern is None else pattern
-        self._inner = None if pattern is None else _compile(pattern, self.name, True)
-        self._values: list[Any] = []
-        self._sensitive: list[bool] = []
-        self._index = 0
-
-    def test(self, actual: Any) -> MatchResult:
-        if actual is MISSING:
-            return self._missing(MatchResult(actual, self.name))
-        if actual is None:
-            return MatchResult(actual, self.name).fail(self, "expected a non-null value to capture, got null")
-        result = MatchResult(actual, self.name) if self._inner is None else self._inner.test(actual)
-        if result.is_success:
-            result.capture(self, actual)
-        return result
-
-    def matches(self, actual: Any) -> bool:
-        if actual is MISSING or actual is None:
-            return False
-        return self._inner is None or self._inner.matches(actual)
-
-    def _commit(self, value: Any, sensitive: bool) -> None:
-        self._values.append(copy.deepcopy(value))
-        self._sensitive.append(sensitive)
-
-    @property
-    def values(self) -> list[Any]:
-        """Every captured value, in match order (a copy)."""
-        return copy.deepcopy(self._values)
-
-    def next(self) -> bool:
-        """Move to the next captured value; False (and stay) when there is none."""
-        if self._index < len(self._values) - 1:
-            self._index += 1
-            return True
-        return False
-
-    def _current(self, expected: str) -> Any:
-        if not self._values:
-            raise AssertionError("Capture: no value captured (the pattern never matched successfully)")
-        value = self._values[self._index]
-        if json_type(value) != expected:
-            shown = show(value, masked=self._sensitive[self._index])
-            raise AssertionError(
-                f"Capture: captured value [{self._index}] is expected to be {expected}"
-                f" but is {json_type(value)}: {shown}"
-            )
-        return copy.deepcopy(value)
-
-    def as_string(self) -> str:
-        return self._current("string")  # type: ignore[no-any-return]
-
-    def as_number(self) -> int | float:
-        return self._current("number")  # type: ignore[no-any-return]
-
-    def as_boolean(self) -> bool:
-        return self._current("boolean")  # type: ignore[no-any-return]
-
-    def as_array(self) -> list[Any]:
-        return list(self._current("array"))
-
-    def as_object(self) -> dict[str, Any]:
-        return dict(self._current("object"))
-
-
-class Match:
-    """Factories for special matching; use wherever a pattern value is expected."""
-
-    def __init__(self) -> None:
-        raise TypeError("Match is a namespace of static factories; do not instantiate it")
-
-    @staticmethod
-    def object_like(pattern: Mapping[str, Any]) -> Matcher:
-        """The actual object has at least these keys, with matching values (nested dicts: the same)."""
-        return _ObjectMatch("object_like", pattern, partial=True, explicit=True)
-
-    @staticmethod
-    def object_equals(pattern: Mapping[str, Any]) -> Matcher:
-        """Exactly these keys; nested plain dicts must match exactly too."""
-        return _ObjectMatch("object_equals", pattern, partial=False, explicit=True)
-
-    @staticmethod
-    def array_with(pattern: Sequence[Any]) -> Matcher:
-        """The pattern's elements match elements of the actual array, in the same order, gaps allowed."""
-        return _ArrayMatch("array_with", pattern, subsequence=True, partial=True, explicit=True)
-
-    @staticmethod
-    def array_equals(pattern: Sequence[Any]) -> Matcher:
-        """Same length, element by element, in order."""
-        return _ArrayMatch("array_equals", pattern, subsequence=False, partial=True, explicit=True)
-
-    @staticmethod
-    def exact(pattern: Any) -> Matcher:
-        """Deep exact equality; nested matchers are still honoured, plain dicts are not partial."""
-        if isinstance(pattern, Matcher):
-            raise TypeError("Match.exact() cannot directly wrap another matcher; nest it deeper")
-        return _compile(pattern, "exact", False, explicit=True)
-
-    @staticmethod
-    def any_value() -> Matcher:
-        """Present and not null."""
-        return _AnyValue()
-
-    @staticmethod
-    def absent() -> Matcher:
-        """The key is missing (or null)."""
-        return _Absent()
-
-    @staticmethod
-    def not_(pattern: Any) -> Matcher:
-        """Anything that does not match ``pattern`` (a missing key included)."""
-        return _Not(pattern)
-
-    @staticmethod
-    def string_like_regexp(pattern: str | re.Pattern[str]) -> Matcher:
-        """A string in which ``re.search(pattern)`` finds a match."""
-        return _Regexp(pattern)
-
-    @staticmethod
-    def serialized_json(pattern: Any) -> Matcher:
-        """A string holding JSON whose decoded value matches ``pattern``."""
-        return _SerializedJson(pattern)
-
-    @staticmethod
-    def as_matcher(pattern: Any) -> Matcher:
-        """The matcher a plain pattern stands for (a Matcher is returned unchanged)."""
-        if isinstance(pattern, Mapping):
-            return _compile(pattern, "object_like", True)
-        if isinstance(pattern, (list, tuple)):
-            return _compile(pattern, "array_equals", True)
-        return _compile(pattern, "exact", True)
-
-    @staticmethod
-    def evaluate(pattern: Any, actual: Any) -> MatchResult:
-        """Test ``actual`` against ``pattern`` and commit captures on success."""
-        return Match.as_matcher(pattern).test(actual).finish()

@@ -13,126 +13,16 @@ import fnmatch
 import json
 import os
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
+from pytest_iac.assertions.index import Entry, Index, Matched
+from pytest_iac.assertions.match import Match
+from pytest_iac.assertions.matchers import Matcher
 from pytest_iac.assertions.messages import Candidate, did_you_mean, expectation, listing, mismatch, plural
-from pytest_iac.assertions.matchers import Match, Matcher, MatchResult, _ObjectMatch
+from pytest_iac.assertions.resource_view import ResourceView
 from pytest_iac.terraform.expressions import references
 
-__all__ = ["META_ARGUMENTS", "ResourceView", "Template"]
-
-META_ARGUMENTS = frozenset(
-    {"//", "depends_on", "lifecycle", "provider", "count", "for_each", "provisioner", "connection"}
-)
-
-
-class _Entry(NamedTuple):
-    address: str
-    type: str
-    name: str
-    body: Mapping[str, Any]
-    is_data: bool
-    args: dict[str, Any]
-    """The body minus meta-arguments, computed once; never handed out (``arguments`` is a copy)."""
-
-    @property
-    def path(self) -> str | None:
-        meta = self.body.get("//", {}).get("metadata", {})
-        return meta.get("path") if isinstance(meta, Mapping) else None
-
-    @property
-    def arguments(self) -> dict[str, Any]:
-        return dict(self.args)
-
-    def actual(self, whole: bool) -> dict[str, Any]:
-        """What ``test`` gets: a fresh top-level dict, as it always did (a custom matcher may keep it)."""
-        return dict(self.body) if whole else dict(self.args)
-
-    def candidate(self, result: MatchResult) -> Candidate:
-        return Candidate(self.address, result, self.path)
-
-
-class _Matched(NamedTuple):
-    """The outcome of testing ``entries`` against ``root``: which matched (captures committed).
-
-    A failure's detail is built only when asked for, by ``result``: tests usually pass, and
-    testing hundreds of candidates with full detail is most of the cost of a query."""
-
-    root: Matcher
-    entries: tuple[_Entry, ...]
-    matched: list[_Entry]
-    whole: bool
-
-    @property
-    def failed(self) -> list[_Entry]:
-        hits = {e.address for e in self.matched}
-        return [e for e in self.entries if e.address not in hits]
-
-    def result(self, entry: _Entry) -> MatchResult:
-        return self.root.test(entry.actual(self.whole))
-
-    def candidates(self, entries: list[_Entry]) -> list[Candidate]:
-        return [e.candidate(self.result(e)) for e in entries]
-
-
-class ResourceView(Mapping[str, Any]):
-    """Read-only view of one resource's arguments (meta-arguments excluded).
-
-    Reading a value (``view[k]``, ``get``, ``items``, ``values``, ``body``,
-    ``depends_on``, ``lifecycle``) reports the resource as examined; ``len``,
-    ``in``, iterating keys and ``ref`` do not. Values are deep copies, so a
-    test cannot corrupt a template shared with other tests."""
-
-    def __init__(self, entry: _Entry, examine: Callable[[str], None]) -> None:
-        self._entry, self._examine = entry, examine
-        self._args = entry.args  # shared with the template: only ever read or deep-copied here
-        self.address, self.type, self.name = entry.address, entry.type, entry.name
-        self.is_data = entry.is_data
-        self.path: str | None = entry.path
-        meta = entry.body.get("//", {}).get("metadata", {})
-        self.unique_id: str | None = meta.get("uniqueId") if isinstance(meta, Mapping) else None
-
-    def __getitem__(self, key: str) -> Any:
-        self._examine(self.address)
-        return copy.deepcopy(self._args[key])
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._args
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(list(self._args))
-
-    def __len__(self) -> int:
-        return len(self._args)
-
-    def items(self) -> Any:
-        self._examine(self.address)
-        return copy.deepcopy(self._args).items()
-
-    def values(self) -> Any:
-        self._examine(self.address)
-        return copy.deepcopy(self._args).values()
-
-    @property
-    def body(self) -> dict[str, Any]:
-        """The whole resource body, meta-arguments included."""
-        self._examine(self.address)
-        return copy.deepcopy(dict(self._entry.body))
-
-    @property
-    def depends_on(self) -> list[str]:
-        return list(self.body.get("depends_on", []))
-
-    @property
-    def lifecycle(self) -> dict[str, Any]:
-        return dict(self.body.get("lifecycle", {}))
-
-    def ref(self, attribute: str) -> str:
-        """The Terraform reference to an attribute, e.g. ``${aws_vpc.vpc.id}``."""
-        return "${" + f"{self.address}.{attribute}" + "}"
-
-    def __repr__(self) -> str:
-        return f"ResourceView({self.address!r}, path={self.path!r})"
+__all__ = ["ResourceView", "Template"]
 
 
 class Template:
@@ -145,22 +35,7 @@ class Template:
         self._config: dict[str, Any] = copy.deepcopy(dict(config))
         self.stack_name = stack_name
         self.on_examine = on_examine
-        self._entries: dict[str, _Entry] = {}
-        by_type: dict[tuple[bool, str], list[_Entry]] = {}
-        for section, prefix, is_data in (("resource", "", False), ("data", "data.", True)):
-            for rtype, named in sorted(self._config.get(section, {}).items()):
-                for name, body in sorted(named.items()):
-                    if not isinstance(body, Mapping):
-                        raise ValueError(f"{section}.{rtype}.{name} is not a JSON object")
-                    address = f"{prefix}{rtype}.{name}"
-                    args = {k: v for k, v in body.items() if k not in META_ARGUMENTS}
-                    entry = _Entry(address, rtype, name, body, is_data, args)
-                    self._entries[address] = entry
-                    by_type.setdefault((is_data, rtype), []).append(entry)
-        # The template never changes after this (it owns a deep copy), so these stay valid.
-        self._by_type: dict[tuple[bool, str], tuple[_Entry, ...]] = {k: tuple(v) for k, v in by_type.items()}
-        self._type_names = {data: sorted({t for d, t in by_type if d == data}) for data in (False, True)}
-        self._by_path: tuple[dict[str, _Entry], dict[str, _Entry]] | None = None
+        self._index = Index(self._config)
         self._references: dict[str, set[str]] | None = None
 
     @classmethod
@@ -192,59 +67,29 @@ class Template:
         if callback is not None:
             callback(address)
 
-    def _view(self, entry: _Entry) -> ResourceView:
+    def _view(self, entry: Entry) -> ResourceView:
         return ResourceView(entry, self._examine)
 
-    def _of_type(self, rtype: str, data: bool) -> tuple[_Entry, ...]:
-        return self._by_type.get((data, rtype), ())
-
-    def _types(self, data: bool) -> list[str]:
-        return list(self._type_names[data])
-
-    def _match(self, entries: tuple[_Entry, ...], props: Any, whole: bool) -> _Matched:
-        """Screen every entry with the cheap ``matches``; ``test`` (and commit the captures of)
-        only those that pass, in order, so a Capture gets one value per matching resource."""
-        root = _root(props)
-        # An object matcher hands on only the values under its keys (shared, as they always were),
-        # never the dict itself, so it may screen the template's own dict; any other root (a custom
-        # matcher, Capture, not_) could keep or change what it gets, so it gets a copy.
-        shared = type(root) is _ObjectMatch
-        matches, matched = root.matches, []
-        for entry in entries:
-            actual = entry.body if whole else entry.args
-            if matches(actual if shared else dict(actual)):
-                result = root.test(entry.actual(whole)).finish()
-                if result.is_success:  # the same verdict, unless a custom matcher disagrees with itself
-                    matched.append(entry)
-        return _Matched(root, entries, matched, whole)
-
-    def _paths(self) -> tuple[dict[str, _Entry], dict[str, _Entry]]:
-        """``{path: entry}`` (the last entry wins a duplicated path, as a dict built in order does)
-        and ``{path without its first segment: entry}`` (the first such path wins), built once."""
-        if self._by_path is None:
-            by_path = {e.path: e for e in self._entries.values() if e.path}
-            tails: dict[str, _Entry] = {}
-            for full, entry in by_path.items():
-                if isinstance(full, str):
-                    tails.setdefault(full.partition("/")[2], entry)
-            self._by_path = (by_path, tails)
-        return self._by_path
+    @staticmethod
+    def _candidates(tested: Matched, entries: list[Entry]) -> list[Candidate]:
+        """The failure detail of ``entries``, built only now that a query is about to raise."""
+        return [Candidate(e.address, tested.result(e), e.path) for e in entries]
 
     def _none_of_type(self, rtype: str, data: bool) -> AssertionError:
         kind = "data sources" if data else "resources"
         return AssertionError(
-            f"Template has no {kind} of type {rtype}.\n" + did_you_mean("types", rtype, self._types(data))
+            f"Template has no {kind} of type {rtype}.\n" + did_you_mean("types", rtype, self._index.types(data))
         )
 
     def _find(self, rtype: str, props: Any, data: bool) -> dict[str, ResourceView]:
-        tested = self._match(self._of_type(rtype, data), props, whole=False)
+        tested = self._index.match(self._index.of_type(rtype, data), _root(props), whole=False)
         return {e.address: self._view(e) for e in tested.matched}
 
     def _assert_has(self, rtype: str, props: Any, data: bool, whole: bool) -> None:
-        entries = self._of_type(rtype, data)
+        entries = self._index.of_type(rtype, data)
         if not entries:
             raise self._none_of_type(rtype, data)
-        tested = self._match(entries, props, whole)
+        tested = self._index.match(entries, _root(props), whole)
         for entry in tested.matched:
             self._examine(entry.address)
         if tested.matched:
@@ -253,13 +98,13 @@ class Template:
         what = "definition" if whole else "properties"
         verdict = "it does not match" if len(entries) == 1 else "none match"
         header = f"Template has {noun} of type {rtype}, but {verdict} the expected {what}."
-        raise mismatch(header, tested.root, tested.candidates(list(entries)))
+        raise mismatch(header, tested.root, self._candidates(tested, list(entries)))
 
     def _assert_all(self, rtype: str, props: Any, whole: bool) -> None:
-        entries = self._of_type(rtype, False)
+        entries = self._index.of_type(rtype, False)
         if not entries:
             raise self._none_of_type(rtype, False)
-        tested = self._match(entries, props, whole)
+        tested = self._index.match(entries, _root(props), whole)
         for entry in entries:
             self._examine(entry.address)
         failed = tested.failed
@@ -269,19 +114,19 @@ class Template:
         what = "definition" if whole else "properties"
         lines = [f"{len(failed)} of {plural(len(entries), 'resource')} of type {rtype} do not match"
                  f" the expected {what}.", expectation(root)]
-        for cand in tested.candidates(failed[:3]):
+        for cand in self._candidates(tested, failed[:3]):
             lines += [f"{cand.label}:", cand.block(root)]
         if len(failed) > 3:
             lines.append(f"... and {len(failed) - 3} more: {listing([e.address for e in failed[3:]])}")
         raise AssertionError("\n".join(lines))
 
-    def _entry(self, address: str) -> _Entry:
+    def _entry(self, address: str) -> Entry:
         try:
-            return self._entries[address]
+            return self._index.entries[address]
         except KeyError:
             raise AssertionError(
                 f"Template has no resource {address}.\n"
-                + did_you_mean("addresses", address, list(self._entries))
+                + did_you_mean("addresses", address, list(self._index.entries))
             ) from None
 
     # -- resources -------------------------------------------------------------------------
@@ -299,16 +144,16 @@ class Template:
         self._assert_has(type, props, data=False, whole=True)
 
     def resource_count_is(self, type: str, count: int) -> None:
-        found = [e.address for e in self._of_type(type, False)]
+        found = [e.address for e in self._index.of_type(type, False)]
         if len(found) == count:
             return
         message = f"Expected {plural(count, 'resource')} of type {type}, found {len(found)}"
         if found:
             raise AssertionError(f"{message}: {listing(found, 10)}")
-        raise AssertionError(f"{message}.\n" + did_you_mean("types", type, self._types(False)))
+        raise AssertionError(f"{message}.\n" + did_you_mean("types", type, self._index.types(False)))
 
     def resource_properties_count_is(self, type: str, props: Any, count: int) -> None:
-        tested = self._match(self._of_type(type, False), props, whole=False)
+        tested = self._index.match(self._index.of_type(type, False), _root(props), whole=False)
         matched = [e.address for e in tested.matched]
         for address in matched:
             self._examine(address)
@@ -318,9 +163,9 @@ class Template:
         header = (f"Expected {plural(count, 'resource')} of type {type} matching the expected properties,"
                   f" found {len(matched)}" + (f": {listing(matched, 10)}" if matched else "."))
         if not tested.entries:
-            hint = did_you_mean("types", type, self._types(False))
+            hint = did_you_mean("types", type, self._index.types(False))
             raise AssertionError("\n".join([header, expectation(root), hint]))
-        shown = tested.candidates(tested.failed) if len(matched) < count else []
+        shown = self._candidates(tested, tested.failed) if len(matched) < count else []
         raise mismatch(header, root, shown)
 
     def all_resources_properties(self, type: str, props: Any) -> None:
@@ -337,7 +182,7 @@ class Template:
     def resource_by_path(self, path: str) -> ResourceView:
         """By construct path, with or without the leading stack name: ``payments/vpc`` or ``vpc``."""
         path = path.strip("/")
-        by_path, tails = self._paths()
+        by_path, tails = self._index.paths()
         if path in by_path:
             return self._view(by_path[path])
         if path in tails:
@@ -348,16 +193,16 @@ class Template:
 
     def resources(self, type: str | None = None) -> list[ResourceView]:
         if type is not None:
-            return [self._view(e) for e in self._of_type(type, False)]
-        return [self._view(e) for e in self._entries.values() if not e.is_data]
+            return [self._view(e) for e in self._index.of_type(type, False)]
+        return [self._view(e) for e in self._index.entries.values() if not e.is_data]
 
     @property
     def resource_types(self) -> list[str]:
-        return self._types(False)
+        return self._index.types(False)
 
     @property
     def resource_addresses(self) -> list[str]:
-        return [a for a, e in self._entries.items() if not e.is_data]
+        return [a for a, e in self._index.entries.items() if not e.is_data]
 
     # -- data sources, outputs, providers, backend ------------------------------------------
 
@@ -440,10 +285,10 @@ class Template:
 
     def _reference_graph(self) -> dict[str, set[str]]:
         if self._references is None:
-            known = set(self._entries)
+            known = set(self._index.entries)
             self._references = {
                 address: {t for t in _referenced(e.body) if t in known and t != address}
-                for address, e in self._entries.items()
+                for address, e in self._index.entries.items()
             }
         return self._references
 
