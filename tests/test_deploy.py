@@ -201,7 +201,7 @@ def test_sigterm_stops_the_session_and_tears_down(pytester, local_target):
     result = pytester.runpytest_subprocess("--iac-app", "cdktf.out")
     assert result.ret == pytest.ExitCode.INTERRUPTED
     output = result.stdout.str()
-    result.stdout.fnmatch_lines(["! pytest_iac.deploy.lifecycle.Terminated: SIGTERM: stopping the session, then "
+    result.stdout.fnmatch_lines(["! pytest_iac.deploy.teardown.Terminated: SIGTERM: stopping the session, then "
                                  "tearing down the deployment of demo !"])
     result.stdout.fnmatch_lines(literal_brackets(["iac deploy [*s] - aws_sns_topic.topic (demo/topic) destroyed in *s",
                                  "iac deploy: destroyed demo: 1 resource in *s"]))
@@ -245,7 +245,7 @@ def test_sigterm_during_the_apply_stops_terraform_and_destroys_what_it_made(pyte
         "iac deploy [*s] Plan: 0 to add, 0 to change, 3 to destroy.",
     ]))
     result.stdout.fnmatch_lines(["iac deploy: destroyed demo: 3 resources in *s",
-                                 "! pytest_iac.deploy.lifecycle.Terminated: SIGTERM: *"])
+                                 "! pytest_iac.deploy.teardown.Terminated: SIGTERM: *"])
     assert_gone(moto_pid(output), Path((pytester.path / "root.txt").read_text()))
 
 

@@ -13,7 +13,7 @@ import pytest
 from pytest_iac.deploy.apply import OVERRIDE_FILE, override_config, state_outputs, state_resources
 from pytest_iac.deploy.deployment import Deployment
 from pytest_iac.deploy.endpoints import endpoint_services, service_for
-from pytest_iac.deploy.lifecycle import describe_diagnostics
+from pytest_iac.deploy.diagnostics import describe_diagnostics
 from pytest_iac.deploy.outputs_file import OutputsFileError, read_outputs
 
 DATA = Path(__file__).parent / "data"
