@@ -1,9 +1,18 @@
 """Shared fixtures of pytest-iac's own suite: most tests drive a throwaway project through
-``pytester``; only a few synthesize with cdktf for real (marked ``synth``)."""
+``pytester`` from synthesized JSON; the slow tiers ask for a tool fixture and are marked by it.
+
+Tiers: ``synth`` (real cdktf synthesis), ``terraform`` (the terraform CLI and its provider
+mirror), ``deploy`` (a moto server), ``xdist`` (pytest-xdist in a subprocess). The fast tier is
+``-m "not (synth or terraform or deploy or xdist)"``. A tier's tool missing skips the test
+locally and fails it under ``CI``: CI must have installed everything (the plugin's own
+``--iac-strict`` rule, applied to itself).
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -11,6 +20,125 @@ from pathlib import Path
 import pytest
 
 DATA = Path(__file__).parent / "data"
+AWS_PROVIDER = "registry.terraform.io/hashicorp/aws"
+AWS_PROVIDER_VERSION = "5.100.0"
+
+TIERS = {
+    "synth": "synthesizes with the real cdktf (needs the cdktf extra and node)",
+    "terraform": "runs the real terraform CLI with a provider mirror",
+    "deploy": "deploys to a moto server (needs moto[server] and terraform)",
+    "xdist": "runs pytest-xdist in a subprocess",
+}
+# a test asking for one of these fixtures belongs to that tier
+TIER_OF_FIXTURE = {"cdktf": "synth", "aws_provider": "synth", "terraform_bin": "terraform", "terraform_mirror": "terraform",
+                   "moto": "deploy", "xdist": "xdist"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name, help_text in TIERS.items():
+        config.addinivalue_line("markers", f"{name}: slow tier, {help_text}")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for fixture, tier in TIER_OF_FIXTURE.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(tier)
+
+
+def require(available: object, what: str, how: str) -> None:
+    """Skip when a tool of a slow tier is missing here; under CI, fail: CI installs them all."""
+    if available:
+        return
+    message = f"{what} is not available ({how})"
+    if os.environ.get("CI"):
+        pytest.fail(f"{message}; CI must provide it (.ci/run installs it)", pytrace=False)
+    pytest.skip(message)
+
+
+def _module(name: str) -> bool:
+    return importlib.util.find_spec(name) is not None
+
+
+@pytest.fixture
+def cdktf() -> None:
+    require(_module("cdktf"), "cdktf", "pip install -e '.[cdktf]'")
+
+
+@pytest.fixture
+def aws_provider(cdktf: None) -> None:
+    require(_module("cdktf_cdktf_provider_aws"), "the cdktf AWS provider bindings", "pip install -e '.[cdktf]'")
+
+
+@pytest.fixture
+def xdist() -> None:
+    require(_module("xdist"), "pytest-xdist", "pip install -e '.[dev]'")
+
+
+@pytest.fixture
+def with_pytest_cov() -> None:
+    require(_module("pytest_cov"), "pytest-cov", "pip install -e '.[dev]'")
+
+
+def discover_plugin_dir() -> str | None:
+    """A mirror holding hashicorp/aws 5.100.0: PYTEST_IAC_TF_PLUGIN_DIR, terraform's usual places,
+    then any /opt/*/ filesystem mirror (where this machine kind keeps it)."""
+    from pytest_iac.terraform import binary, errors, mirror
+
+    if os.environ.get("PYTEST_IAC_TF_PLUGIN_DIR"):
+        return os.environ["PYTEST_IAC_TF_PLUGIN_DIR"]
+    try:
+        platform = binary.find_terraform().platform
+    except (errors.TerraformUnavailable, errors.TerraformError):
+        return None
+    for place in [p for p, _ in mirror.plugin_dir_candidates()] + sorted(Path("/opt").glob("*")):
+        if mirror.available_versions(place, AWS_PROVIDER, platform).get(AWS_PROVIDER_VERSION) is False:
+            return str(place)
+    return None
+
+
+@pytest.fixture(scope="session")
+def terraform_bin() -> str:
+    """The real terraform CLI (PYTEST_IAC_TERRAFORM or PATH)."""
+    found = shutil.which(os.environ.get("PYTEST_IAC_TERRAFORM") or "terraform")
+    require(found, "terraform", "put it on PATH or set PYTEST_IAC_TERRAFORM")
+    return str(found)
+
+
+@pytest.fixture(scope="session")
+def provider_mirror(terraform_bin: str) -> str:
+    """A provider mirror with hashicorp/aws 5.100.0."""
+    plugin_dir = discover_plugin_dir()
+    require(plugin_dir, f"a provider mirror with hashicorp/aws {AWS_PROVIDER_VERSION}",
+            "set PYTEST_IAC_TF_PLUGIN_DIR")
+    return str(plugin_dir)
+
+
+@pytest.fixture
+def terraform_mirror(provider_mirror: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The real terraform and a provider mirror with hashicorp/aws 5.100.0, exported as
+    PYTEST_IAC_TF_PLUGIN_DIR for the runs the test makes."""
+    monkeypatch.setenv("PYTEST_IAC_TF_PLUGIN_DIR", provider_mirror)
+    return provider_mirror
+
+
+@pytest.fixture
+def moto() -> None:
+    require(_module("moto") and _module("flask"), "moto[server]", "pip install -e '.[deploy]'")
+
+
+@pytest.fixture
+def run_with_report(pytester: pytest.Pytester):
+    """Run pytest in the pytester project with ``--iac-report-json``; return (result, report)."""
+
+    def run(*args: str, subprocess: bool = False, name: str = "r.json") -> tuple[pytest.RunResult, dict]:
+        runner = pytester.runpytest_subprocess if subprocess else pytester.runpytest
+        result = runner(f"--iac-report-json={name}", *args)
+        path = pytester.path / name
+        assert path.exists(), f"no JSON report written:\n{result.stdout.str()[-2000:]}"
+        return result, json.loads(path.read_text(encoding="utf-8"))
+
+    return run
 
 
 @pytest.fixture(autouse=True)

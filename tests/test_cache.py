@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-pytest.importorskip("cdktf", reason="the cdktf extra is needed to synthesize")
+pytestmark = pytest.mark.usefixtures("cdktf")
 
 STACK = """
     import json
@@ -143,16 +143,15 @@ def test_concurrent_runs_do_not_corrupt_the_cache(project):
     assert _cache_state(project) == "hit"
 
 
-def test_xdist_workers_synthesize_once_without_the_cache(project):
-    pytest.importorskip("xdist")
+def test_xdist_workers_synthesize_once_without_the_cache(project, xdist, run_with_report):
     project.makepyfile(test_more="""
         import pytest
         @pytest.mark.parametrize("n", range(20))
         def test_many(iac_stack, n):
             iac_stack.resource_count_is("aws_s3_bucket", 1)
     """)
-    result = project.runpytest_subprocess("-n", "2", "--iac-cache", "off", "--iac-report-json", "r.json")
+    result, report = run_with_report("-n", "2", "--iac-cache", "off", subprocess=True)
     result.assert_outcomes(passed=22)
-    syntheses = json.loads((project.path / "r.json").read_text())["synth"]
+    syntheses = report["synth"]
     assert syntheses["count"] == 2, "each worker has its synthesis object"
     assert sorted(s["cache"] for s in syntheses["syntheses"]) == ["hit", "miss"]

@@ -67,15 +67,14 @@ def test_marker_and_keyword_select_checks(checked_project):
     result.stdout.fnmatch_lines(["iac::outputs[payments]", "*1/4 tests collected (3 deselected)*"])
 
 
-def test_failing_check_lists_findings_and_fails_its_requirement(checked_project):
-    result = checked_project.runpytest("--iac-report-json", "r.json")
+def test_failing_check_lists_findings_and_fails_its_requirement(checked_project, run_with_report):
+    result, data = run_with_report()
     result.assert_outcomes(passed=3, failed=1)
     result.stdout.fnmatch_lines([
         "check cloudwatch-statistic in stack payments: 1 finding(s)",
         "  [[]error] aws_cloudwatch_metric_alarm.latency (payments/latency): *extended_statistic*",
         "R-1*failed*",
     ])
-    data = json.loads((checked_project.path / "r.json").read_text())
     by_id = {c["id"]: c for c in data["checks"]}
     assert by_id["cloudwatch-statistic"]["status"] == "failed"
     assert by_id["cloudwatch-statistic"]["findings"][0]["address"] == "aws_cloudwatch_metric_alarm.latency"
@@ -83,7 +82,8 @@ def test_failing_check_lists_findings_and_fails_its_requirement(checked_project)
     assert by_id["docs"]["status"] == "passed"
 
 
-def test_suppression_with_reason_turns_a_finding_into_a_suppressed_one(checked_project, write_requirements):
+def test_suppression_with_reason_turns_a_finding_into_a_suppressed_one(checked_project, write_requirements,
+                                                                      run_with_report):
     write_requirements("""
         version: 1
         requirements:
@@ -95,9 +95,9 @@ def test_suppression_with_reason_turns_a_finding_into_a_suppressed_one(checked_p
               resource: "payments/lat*"
               reason: "vendor dashboard needs both until ticket OPS-12"
     """)
-    result = checked_project.runpytest("--iac-report-json", "r.json")
+    result, data = run_with_report()
     assert result.ret == 0
-    finding = json.loads((checked_project.path / "r.json").read_text())["checks"][0]["findings"][0]
+    finding = data["checks"][0]["findings"][0]
     assert (finding["suppressed"], finding["reason"]) == (True, "vendor dashboard needs both until ticket OPS-12")
 
 
@@ -186,12 +186,8 @@ VALID_STACK = {
 }
 
 
-def test_validate_result_is_reused_while_the_output_and_tools_are_unchanged(pytester, write_requirements, monkeypatch):
-    from test_terraform import discover_plugin_dir  # the real terraform and its provider mirror
-
-    if shutil.which(os.environ.get("PYTEST_IAC_TERRAFORM") or "terraform") is None or discover_plugin_dir() is None:
-        pytest.skip("terraform or a provider mirror with hashicorp/aws 5.100.0 is not available here")
-    monkeypatch.setenv("PYTEST_IAC_TF_PLUGIN_DIR", discover_plugin_dir())
+def test_validate_result_is_reused_while_the_output_and_tools_are_unchanged(pytester, write_requirements, monkeypatch,
+                                                                         terraform_mirror):
     monkeypatch.delenv("CI", raising=False)
     stack_file = pytester.path / "cdktf.out" / "stacks" / "payments" / "cdk.tf.json"
     stack_file.parent.mkdir(parents=True)

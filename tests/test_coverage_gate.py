@@ -111,8 +111,7 @@ def test_partial_run_reports_coverage_but_fails_only_when_strict(stack_project):
     result.stdout.fnmatch_lines(["FAIL Required line coverage of 100% not reached*"])
 
 
-def test_pytest_cov_measurement_is_reused_with_the_same_figure(stack_project):
-    pytest.importorskip("pytest_cov", reason="pytest-cov is part of the dev extra")
+def test_pytest_cov_measurement_is_reused_with_the_same_figure(stack_project, with_pytest_cov):
     stack_project.makepyfile(test_naming=BOTH_BRANCHES.split("    def test_without_suffix")[0])
     _, own = _run(stack_project)
     result, reused = _run(stack_project, "--cov=stackpkg", "--cov=tests_elsewhere")
@@ -120,8 +119,7 @@ def test_pytest_cov_measurement_is_reused_with_the_same_figure(stack_project):
     assert reused["coverage"] == own["coverage"]
 
 
-def test_xdist_gives_the_same_figures_as_serial(stack_project):
-    pytest.importorskip("xdist", reason="pytest-xdist is part of the dev extra")
+def test_xdist_gives_the_same_figures_as_serial(stack_project, xdist):
     stack_project.makepyfile(test_naming=BOTH_BRANCHES.split("    def test_without_suffix")[0])
     _, serial = _run(stack_project)
     result, dist = _run(stack_project, "-n", "2")

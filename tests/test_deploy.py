@@ -2,12 +2,11 @@
 
 Each test is one pytest session in a subprocess that deploys, runs tests against the deployment,
 and tears it down; afterwards no moto process, temp dir or override file may be left. Skipped
-without terraform, an offline mirror of hashicorp/aws 5.100.0 or moto server.
+(failed under CI) without terraform, an offline mirror of hashicorp/aws 5.100.0 or moto server.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -19,37 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from pytest_iac.terraform import binary, errors, mirror
 from pytest_iac.deploy._process import pid_alive
 
-AWS = "registry.terraform.io/hashicorp/aws"
-
-
-def discover_plugin_dir() -> str | None:
-    """A mirror holding hashicorp/aws 5.100.0: PYTEST_IAC_TF_PLUGIN_DIR, terraform's usual places,
-    then any /opt/*/ filesystem mirror (where this machine kind keeps it)."""
-    if os.environ.get("PYTEST_IAC_TF_PLUGIN_DIR"):
-        return os.environ["PYTEST_IAC_TF_PLUGIN_DIR"]
-    try:
-        platform = binary.find_terraform().platform
-    except (errors.TerraformUnavailable, errors.TerraformError):
-        return None
-    for place in [p for p, _ in mirror.plugin_dir_candidates()] + sorted(Path("/opt").glob("*")):
-        if mirror.available_versions(place, AWS, platform).get("5.100.0") is False:
-            return str(place)
-    return None
-
-
 @pytest.fixture
-def local_target(monkeypatch: pytest.MonkeyPatch) -> None:
-    if shutil.which(os.environ.get("PYTEST_IAC_TERRAFORM") or "terraform") is None:
-        pytest.skip("terraform is not on PATH")
-    if importlib.util.find_spec("moto") is None or importlib.util.find_spec("flask") is None:
-        pytest.skip("moto[server] is not installed")
-    plugin_dir = discover_plugin_dir()
-    if plugin_dir is None:
-        pytest.skip("no filesystem mirror with hashicorp/aws 5.100.0 (set PYTEST_IAC_TF_PLUGIN_DIR)")
-    monkeypatch.setenv("PYTEST_IAC_TF_PLUGIN_DIR", plugin_dir)
+def local_target(terraform_mirror: str, moto: None) -> None:
+    """terraform, the provider mirror and moto[server] (see tests/conftest.py)."""
 
 
 def meta(path: str) -> dict:
@@ -210,10 +183,13 @@ def test_sigterm_stops_the_session_and_tears_down(pytester, local_target):
 
 
 def test_sigterm_during_the_apply_stops_terraform_and_destroys_what_it_made(pytester, local_target):
-    """SIGTERM while terraform waits on the queue (the provider polls SQS for ~25 s): terraform is
-    interrupted (it saves its state), then everything it created is destroyed."""
-    write_stack(pytester.path, {**BUCKET_AND_TOPIC, "aws_sqs_queue": {"queue": {**meta("demo/queue"),
-                                                                               "name": "demo-queue"}}})
+    """SIGTERM the moment terraform starts creating the queue (an event terraform always sends, so
+    nothing races a provider wait): terraform is interrupted (it saves its state), then everything
+    it created is destroyed. Whether the queue itself got created before the interrupt is up to
+    terraform's timing, so the counts accept both."""
+    # the queue waits for the bucket and the topic, so both exist when it starts
+    write_stack(pytester.path, {**BUCKET_AND_TOPIC, "aws_sqs_queue": {"queue": {
+        **meta("demo/queue"), "name": "demo-queue", "depends_on": ["aws_s3_bucket.bucket", "aws_sns_topic.topic"]}}})
     pytester.makeconftest("""
         import os, signal
         from pytest_iac.deploy.lifecycle import DeploymentSession
@@ -225,7 +201,7 @@ def test_sigterm_during_the_apply_stops_terraform_and_destroys_what_it_made(pyte
             def on_event(message):
                 report(message)
                 hook = message.get("hook") or {}
-                if message.get("type") == "apply_progress" and hook["resource"]["addr"] == "aws_sqs_queue.queue":
+                if message.get("type") == "apply_start" and hook["resource"]["addr"] == "aws_sqs_queue.queue":
                     open("root.txt", "w").write(str(self.root))
                     os.kill(os.getpid(), signal.SIGTERM)
             return on_event
@@ -240,11 +216,11 @@ def test_sigterm_during_the_apply_stops_terraform_and_destroys_what_it_made(pyte
     assert result.ret == pytest.ExitCode.INTERRUPTED
     output = result.stdout.str()
     assert "the deployment should not have been made" not in output
-    result.stdout.fnmatch_lines(literal_brackets([
-        "iac deploy [*s] ! aws_sqs_queue.queue (demo/queue) failed after *s",
-        "iac deploy [*s] Plan: 0 to add, 0 to change, 3 to destroy.",
-    ]))
-    result.stdout.fnmatch_lines(["iac deploy: destroyed demo: 3 resources in *s",
+    planned = re.search(r"Plan: 0 to add, 0 to change, (\d+) to destroy\.", output)
+    assert planned, output
+    made = int(planned.group(1))
+    assert made in (2, 3), output  # bucket and topic, and the queue if its create call got through
+    result.stdout.fnmatch_lines([f"iac deploy: destroyed demo: {made} resources in *s",
                                  "! pytest_iac.deploy.teardown.Terminated: SIGTERM: *"])
     assert_gone(moto_pid(output), Path((pytester.path / "root.txt").read_text()))
 

@@ -159,7 +159,7 @@ def test_aws_target_needs_the_listed_account(pytester, write_requirements, yaml_
     result.stdout.fnmatch_lines([expected])
 
 
-def test_aws_target_is_refused_on_xdist_workers(pytester, write_requirements):
+def test_aws_target_is_refused_on_xdist_workers(pytester, write_requirements, xdist):
     write_requirements(AWS_YAML, deployment={"target": "local", "account_id": "111111111111"})
     pytester.makepyfile(test_integration=USES_OUTPUTS)
     result = pytester.runpytest_subprocess("--iac-requirements", "requirements.yaml", "-n", "1", "-p", "no:cov",
@@ -235,9 +235,8 @@ def test_missing_moto_skips_with_the_install_hint(pytester, synthesized_stack, t
                                  "pip install 'moto?server?'*"])
 
 
-def test_missing_provider_mirror_skips_naming_where_it_looked(pytester, synthesized_stack, tmp_path, monkeypatch):
-    if not __import__("shutil").which("terraform"):
-        pytest.skip("needs terraform on PATH")
+def test_missing_provider_mirror_skips_naming_where_it_looked(pytester, synthesized_stack, tmp_path, monkeypatch,
+                                                             terraform_bin):
     monkeypatch.setenv("PYTEST_IAC_TF_PLUGIN_DIR", str(tmp_path / "empty"))
     pytester.makepyfile(LOCAL_TEST)
     result = pytester.runpytest("--iac-app", "cdktf.out", "-rs")
@@ -346,9 +345,8 @@ def test_the_integration_tier_costs_nothing_until_asked(pytester):
     result.assert_outcomes(passed=1)
 
 
-def test_moto_server_ends_when_pytest_is_killed(tmp_path):
+def test_moto_server_ends_when_pytest_is_killed(tmp_path, moto):
     """kill -9 of the process that started moto (no teardown at all) still leaves no moto behind."""
-    import importlib.util
     import signal
     import subprocess
     import sys
@@ -356,8 +354,6 @@ def test_moto_server_ends_when_pytest_is_killed(tmp_path):
 
     from pytest_iac.deploy._process import pid_alive
 
-    if importlib.util.find_spec("moto") is None or importlib.util.find_spec("flask") is None:
-        pytest.skip("moto[server] is not installed")
     starter = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import pathlib, time
         from pytest_iac.deploy.moto_server import MotoServer

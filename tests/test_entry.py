@@ -146,8 +146,7 @@ def test_no_entry_configured(pytester):
 
 
 @pytest.fixture
-def core_stack(pytester: pytest.Pytester) -> None:
-    pytest.importorskip("cdktf", reason="the cdktf extra is needed to synthesize")
+def core_stack(pytester: pytest.Pytester, cdktf: None) -> None:
     pytester.makepyfile(mystack=CORE_STACK)
     pytester.syspathinsert()
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-pytest.importorskip("xdist", reason="pytest-xdist is part of the dev extra")
+pytestmark = pytest.mark.usefixtures("xdist")
 
 TESTS = """
     import pytest

@@ -79,8 +79,7 @@ AWS_STACK = """
 """
 
 
-def test_synthesized_json_is_identical_with_and_without(pytester, monkeypatch):
-    pytest.importorskip("cdktf_cdktf_provider_aws", reason="the cdktf extra provides the AWS provider")
+def test_synthesized_json_is_identical_with_and_without(pytester, monkeypatch, aws_provider):
     pytester.makepyfile(awsstack=AWS_STACK)
     pytester.makepyfile(test_dump="""
         import json, os

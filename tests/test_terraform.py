@@ -2,7 +2,7 @@
 
 Diagnostic parsing runs on real ``terraform validate -json`` outputs captured into
 tests/data/terraform (each next to the cdk.tf.json it came from). The tests marked
-``requires_terraform`` run the real CLI with an offline provider mirror."""
+``requires_terraform`` (the ``terraform`` tier) run the real CLI with an offline provider mirror."""
 
 from __future__ import annotations
 
@@ -24,9 +24,8 @@ from pytest_iac.assertions.template import Template
 
 DATA = Path(__file__).parent / "data" / "terraform"
 AWS = "registry.terraform.io/hashicorp/aws"
-TERRAFORM = shutil.which(os.environ.get("PYTEST_IAC_TERRAFORM") or "terraform")
-requires_terraform = pytest.mark.skipif(
-    TERRAFORM is None, reason="terraform is not on PATH (or PYTEST_IAC_TERRAFORM): real-CLI tests skipped")
+# the real CLI (tests/conftest.py: skipped here without it, failed under CI)
+requires_terraform = pytest.mark.usefixtures("terraform_bin")
 
 
 def captured(name: str) -> tuple[dict, str]:
@@ -361,25 +360,9 @@ def test_validate_skips_without_terraform(tmp_path, monkeypatch):
 # -- the real terraform --------------------------------------------------------------------------
 
 
-def discover_plugin_dir() -> str | None:
-    """A mirror holding hashicorp/aws 5.100.0: PYTEST_IAC_TF_PLUGIN_DIR, terraform's usual places,
-    then any /opt/*/ filesystem mirror."""
-    if os.environ.get("PYTEST_IAC_TF_PLUGIN_DIR"):
-        return os.environ["PYTEST_IAC_TF_PLUGIN_DIR"]
-    platform = binary.find_terraform().platform
-    places = [p for p, _ in mirror.plugin_dir_candidates()] + sorted(Path("/opt").glob("*"))
-    for place in places:
-        if mirror.available_versions(place, AWS, platform).get("5.100.0") is False:
-            return str(place)
-    return None
-
-
 @pytest.fixture(scope="module")
-def plugin_dir() -> str:
-    found = discover_plugin_dir()
-    if found is None:
-        pytest.skip("no filesystem mirror with hashicorp/aws 5.100.0 (set PYTEST_IAC_TF_PLUGIN_DIR)")
-    return found
+def plugin_dir(provider_mirror: str) -> str:
+    return provider_mirror
 
 
 ROLE_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [
@@ -529,7 +512,7 @@ def init_with_backend(directory: Path, settings: dict) -> list[dict]:
     (directory / "main.tf.json").write_text(json.dumps(config), encoding="utf-8")
     env = dict(os.environ, CHECKPOINT_DISABLE="1", TF_IN_AUTOMATION="1",
                TF_CLI_CONFIG_FILE=str(directory / "none.tfrc"))
-    out = process.run([TERRAFORM, "init", "-json", "-input=false", "-no-color"], cwd=directory, env=env, timeout=60,
+    out = process.run([shutil.which(os.environ.get("PYTEST_IAC_TERRAFORM") or "terraform"), "init", "-json", "-input=false", "-no-color"], cwd=directory, env=env, timeout=60,
                   what="terraform init", check=False)
     lines = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
     return [line["diagnostic"] for line in lines if line.get("type") == "diagnostic"]
