@@ -175,7 +175,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
     summaries = [s.summary() for s in config.stash[STATE].syntheses]
     gate = config.pluginmanager.get_plugin(GATE_PLUGIN_NAME)
     if not summaries and gate is not None and gate.verdict is not None:
-        summaries = gate.verdict.extras.get("syntheses", [])
+        summaries = [s.to_json() for s in gate.verdict.extras.syntheses]
     for s in summaries:
         terminalreporter.write_line(
             f"iac synth: {s['entry']} -> {len(s['stacks'])} stack(s) ({', '.join(s['stacks'])}), "

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from pytest_iac.gate.evidence_types import CheckResult
     from pytest_iac.gate.linecov import Measurement
     from pytest_iac.config.settings import Settings
     from pytest_iac.synthesis.synthesize import Synthesis
@@ -35,7 +36,7 @@ class State:
     cov_mode: str | None = None  # "own", "workers" (xdist controller), "pytest-cov", None
     measurement: Measurement | None = None
     cleanup: list[Callable[[], None]] = field(default_factory=list)
-    check_results: list[dict[str, Any]] = field(default_factory=list)
+    check_results: list[CheckResult] = field(default_factory=list)
     coverage_replay: list[dict[str, Any]] = field(default_factory=list)  # from cache hits
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from pytest_iac.gate.evidence_types import CheckResult, FindingResult
 from pytest_iac.state import STATE
 
 if TYPE_CHECKING:
@@ -22,8 +23,8 @@ if TYPE_CHECKING:
 
 
 class CheckFailed(Exception):
-    def __init__(self, result: dict[str, Any]) -> None:
-        super().__init__(result["id"])
+    def __init__(self, result: CheckResult) -> None:
+        super().__init__(result.id)
         self.result = result
 
 
@@ -47,11 +48,11 @@ class CheckItem(pytest.Item):
         state = self.config.stash[STATE]
         result = run_check(self.config, self.check, self.stack)
         state.check_results.append(result)
-        if result["status"] == "skipped":
+        if result.status == "skipped":
             if state.settings.strict:
-                pytest.fail(f"{result['reason']} (fails under --iac-strict)", pytrace=False)
-            pytest.skip(result["reason"])
-        if result["status"] == "failed":
+                pytest.fail(f"{result.reason} (fails under --iac-strict)", pytrace=False)
+            pytest.skip(str(result.reason))
+        if result.status == "failed":
             raise CheckFailed(result)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
@@ -113,7 +114,7 @@ def make_items(session: pytest.Session, synthesis: Synthesis | None, error: str 
     return items
 
 
-def run_check(config: pytest.Config, check: Check, stack: str | None) -> dict[str, Any]:
+def run_check(config: pytest.Config, check: Check, stack: str | None) -> CheckResult:
     from pytest_iac.checks.base import CheckContext, CheckSkipped
     from pytest_iac.synthesis.session import session_synthesis
 
@@ -131,15 +132,13 @@ def run_check(config: pytest.Config, check: Check, stack: str | None) -> dict[st
         strict=state.settings.strict,
     )
     severity = (getattr(options, "severity", {}) or {}).get(check.id, check.severity)
-    result: dict[str, Any] = {"id": check.id, "stack": stack, "severity": severity, "findings": []}
     try:
-        findings, result["cached"] = _findings(config, check, ctx, synthesis.stacks[stack_name].config)
+        findings, cached = _findings(config, check, ctx, synthesis.stacks[stack_name].config)
     except CheckSkipped as exc:
-        return {**result, "status": "skipped", "reason": str(exc)}
-    result["findings"] = [_finding_json(f, template, check, severity, options) for f in findings]
-    failing = [f for f in result["findings"] if f["severity"] == "error" and not f["suppressed"]]
-    result["status"] = "failed" if failing else "passed"
-    return result
+        return CheckResult(check.id, stack, severity, "skipped", reason=str(exc))
+    judged = tuple(_finding_result(f, template, check, severity, options) for f in findings)
+    failing = [f for f in judged if f.severity == "error" and not f.suppressed]
+    return CheckResult(check.id, stack, severity, "failed" if failing else "passed", judged, cached=cached)
 
 
 def _findings(config: pytest.Config, check: Check, ctx: Any, stack_config: dict[str, Any]) -> tuple[list[Finding], bool]:
@@ -162,7 +161,7 @@ def _findings(config: pytest.Config, check: Check, ctx: Any, stack_config: dict[
     return findings, False
 
 
-def _finding_json(finding: Finding, template: Any, check: Check, severity: str, options: Any) -> dict[str, Any]:
+def _finding_result(finding: Finding, template: Any, check: Check, severity: str, options: Any) -> FindingResult:
     path = finding.path
     if path is None and finding.address:
         try:
@@ -170,15 +169,15 @@ def _finding_json(finding: Finding, template: Any, check: Check, severity: str, 
         except (AssertionError, KeyError, ValueError):
             path = None
     suppression = next((s for s in options.suppress if _suppresses(s, check.id, finding.address, path)), None)
-    return {
-        "address": finding.address,
-        "path": path,
-        "message": finding.message,
-        "severity": finding.severity or severity,
-        "suppressed": suppression is not None,
-        "reason": suppression.reason if suppression else None,
-        "suppression_line": suppression.line if suppression else None,
-    }
+    return FindingResult(
+        address=finding.address,
+        path=path,
+        message=finding.message,
+        severity=finding.severity or severity,
+        suppressed=suppression is not None,
+        reason=suppression.reason if suppression else None,
+        suppression_line=suppression.line if suppression else None,
+    )
 
 
 def _suppresses(suppression: Any, check_id: str, address: str | None, path: str | None) -> bool:
@@ -192,11 +191,11 @@ def _suppression_target(suppression: Any) -> str:
     return getattr(suppression, "resource", None) or getattr(suppression, "address", "")
 
 
-def unused_suppressions(config: pytest.Config, results: list[dict[str, Any]]) -> list[str]:
+def unused_suppressions(config: pytest.Config, results: list[CheckResult]) -> list[str]:
     """Suppressions of checks that ran which matched no finding (cdk-nag reports these too)."""
     options = _yaml_checks(config)
-    ran = {r["id"] for r in results if r.get("status") != "skipped"}
-    used = {f["suppression_line"] for r in results for f in r["findings"] if f["suppressed"]}
+    ran = {r.id for r in results if r.status != "skipped"}
+    used = {f.suppression_line for r in results for f in r.findings if f.suppressed}
     return [
         f"{_yaml_name(config)}:{s.line}: suppression of {s.check!r} for {_suppression_target(s)!r} matches no "
         "finding; remove it"
@@ -205,15 +204,15 @@ def unused_suppressions(config: pytest.Config, results: list[dict[str, Any]]) ->
     ]
 
 
-def render_findings(result: dict[str, Any]) -> str:
-    where = f" in stack {result['stack']}" if result["stack"] else ""
-    lines = [f"check {result['id']}{where}: {len(result['findings'])} finding(s)"]
-    for f in result["findings"]:
-        place = f["address"] or ("(stack)" if result["stack"] else "(project)")
-        if f["path"]:
-            place += f" ({f['path']})"
-        tag = f"suppressed: {f['reason']}" if f["suppressed"] else f["severity"]
-        lines.append(f"  [{tag}] {place}: {f['message']}")
+def render_findings(result: CheckResult) -> str:
+    where = f" in stack {result.stack}" if result.stack else ""
+    lines = [f"check {result.id}{where}: {len(result.findings)} finding(s)"]
+    for f in result.findings:
+        place = f.address or ("(stack)" if result.stack else "(project)")
+        if f.path:
+            place += f" ({f.path})"
+        tag = f"suppressed: {f.reason}" if f.suppressed else f.severity
+        lines.append(f"  [{tag}] {place}: {f.message}")
     return "\n".join(lines)
 
 

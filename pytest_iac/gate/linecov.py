@@ -19,6 +19,8 @@ from pathlib import Path
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from pytest_iac.gate.evidence_types import LineCoverageFigure
+
 if TYPE_CHECKING:
     import coverage
 
@@ -34,8 +36,8 @@ class LineCoverageResult:
     statements: int = 0
     problem: str | None = None  # why there is no figure
 
-    def to_json(self, fail_under: float) -> dict[str, Any]:
-        return {"percent": self.percent, "fail_under": fail_under, "missing": self.missing}
+    def figure(self, fail_under: float) -> LineCoverageFigure:
+        return LineCoverageFigure(self.percent, fail_under, self.missing)
 
 
 def _coverage(sources: tuple[str, ...], branch: bool) -> coverage.Coverage:

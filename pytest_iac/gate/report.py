@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from pytest_iac.state import STATE
+from pytest_iac.gate.evidence_types import VerdictExtras
 from pytest_iac.gate.verdict import Verdict
 
 REPORT_VERSION = 1
@@ -33,7 +34,7 @@ def render_terminal(tr: pytest.TerminalReporter, verdict: Verdict, *, verbose: b
         if verbose:
             for test in result.tests:
                 tr.write_line(f"{'':<{width}}    {test['outcome']:<9} {test['nodeid']}")
-    for location in verdict.extras.get("hollow", []):
+    for location in verdict.extras.hollow:
         tr.write_line(f"hollow test (does not count): {location}", yellow=True)
     _render_coverage(tr, verdict.extras)
     if verdict.partial:
@@ -44,21 +45,21 @@ def render_terminal(tr: pytest.TerminalReporter, verdict: Verdict, *, verbose: b
         tr.write_line("FAIL " + " | ".join(verdict.reasons), red=True, bold=True)
 
 
-def _render_coverage(tr: pytest.TerminalReporter, extras: dict[str, Any]) -> None:
-    line = extras.get("coverage")
+def _render_coverage(tr: pytest.TerminalReporter, extras: VerdictExtras) -> None:
+    line = extras.coverage
     if line is not None:
-        figure = "not measured" if line["percent"] is None else f"{line['percent']:.2f}%"
-        tr.write_line(f"line coverage: {figure} (required {line['fail_under']:g}%)"
-                      + (f" - {line['note']}" if line.get("note") else ""))
-        for filename, lines in line["missing"].items():
+        figure = "not measured" if line.percent is None else f"{line.percent:.2f}%"
+        tr.write_line(f"line coverage: {figure} (required {line.fail_under:g}%)"
+                      + (f" - {line.note}" if line.note else ""))
+        for filename, lines in line.missing.items():
             tr.write_line(f"  {filename}: missing {_ranges(lines)}")
-    resources = extras.get("resources")
+    resources = extras.resources
     if resources is not None:
-        figure = "no stack synthesized" if resources["percent"] is None else (
-            f"{resources['covered']}/{resources['total']} asserted on ({resources['percent']:.2f}%)")
-        required = "report only" if resources["fail_under"] is None else f"required {resources['fail_under']:g}%"
+        figure = "no stack synthesized" if resources.percent is None else (
+            f"{resources.covered}/{resources.total} asserted on ({resources.percent:.2f}%)")
+        required = "report only" if resources.fail_under is None else f"required {resources.fail_under:g}%"
         tr.write_line(f"resource coverage: {figure} ({required})")
-        for rtype, addresses in resources["uncovered"].items():
+        for rtype, addresses in resources.uncovered.items():
             tr.write_line(f"  {rtype}: {', '.join(addresses)}")
 
 
@@ -74,7 +75,8 @@ def _ranges(lines: list[int]) -> str:
 
 
 def report_data(config: pytest.Config, verdict: Verdict) -> dict[str, Any]:
-    syntheses = verdict.extras.get("syntheses", [])
+    extras = verdict.extras.to_json()
+    syntheses = extras["syntheses"]
     data = {
         "version": REPORT_VERSION,
         "verdict": "pass" if verdict.passed else "fail",
@@ -88,11 +90,11 @@ def report_data(config: pytest.Config, verdict: Verdict) -> dict[str, Any]:
             "syntheses": syntheses,
         },
         "requirements": [r.to_json() for r in verdict.requirements],
-        "hollow": verdict.extras.get("hollow", []),
+        "hollow": extras["hollow"],
     }
     for key in ("coverage", "resources", "checks"):
-        if key in verdict.extras:
-            data[key] = verdict.extras[key]
+        if key in extras:
+            data[key] = extras[key]
     return data
 
 

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from pytest_iac.state import STATE
-from pytest_iac.gate.verdict import LinkedTest, Verdict, worse
+from pytest_iac.gate.evidence_types import Evidence, LinkedTest, SynthesisSummary, WorkerPayload
+from pytest_iac.gate.verdict import Verdict, worse
 
 WORKER_KEY = "pytest_iac"
 INTEGRATION_FIXTURES = {"iac_deployment"}
@@ -33,7 +34,7 @@ class RequirementGate:
         self.partial = False
         self.deselected: list[pytest.Item] = []
         self.problems: list[str] = []
-        self.payloads: list[dict[str, Any]] = []
+        self.payloads: list[WorkerPayload] = []
         self.verdict: Verdict | None = None
 
     # -- collection -------------------------------------------------------------------------
@@ -104,9 +105,9 @@ class RequirementGate:
                 + (f" ({error})" if error else "") + "; the gate cannot pass without them"
             )
         else:
-            self.payloads.append(payload)
+            self.payloads.append(WorkerPayload.from_json(payload))
 
-    def _own_payload(self) -> dict[str, Any]:
+    def _own_payload(self) -> WorkerPayload:
         """This process's evidence. Stops line-coverage measurement: call once, after the tests."""
         from pytest_iac.gate import linecov
 
@@ -117,16 +118,17 @@ class RequirementGate:
         elif state.cov_mode == "pytest-cov":
             coverage = linecov.from_pytest_cov(self.config.pluginmanager.getplugin("_cov"))
         examined = set().union(*state.resources.examined.values()) if state.resources.examined else set()
-        return {
-            "tests": [t.to_json() for t in self.tests.values()],
-            "partial": self.partial,
-            "coverage": coverage,
-            "coverage_replay": state.coverage_replay,
-            "addresses": sorted({a for s in state.syntheses for a in s.addresses()}),
-            "examined": sorted(examined),
-            "syntheses": [s.summary() for s in state.syntheses],
-            "checks": state.check_results,
-        }
+        return WorkerPayload(
+            tests=tuple(self.tests.values()),
+            partial=self.partial,
+            coverage=coverage,
+            coverage_replay=tuple(state.coverage_replay),
+            addresses=tuple(sorted({a for s in state.syntheses for a in s.addresses()})),
+            examined=tuple(sorted(examined)),
+            syntheses=tuple(SynthesisSummary.from_json(s.summary()) for s in state.syntheses),
+            checks=tuple(state.check_results),
+            synth_errors=tuple(state.synth_errors),
+        )
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtestloop(self, session: pytest.Session) -> Generator[None, object, object]:
@@ -143,12 +145,14 @@ class RequirementGate:
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if _is_worker(self.config):
-            self.config.workeroutput[WORKER_KEY] = self._own_payload()  # type: ignore[attr-defined]
+            self.config.workeroutput[WORKER_KEY] = self._own_payload().to_json()  # type: ignore[attr-defined]
             return
         if session.config.option.collectonly:
             return
         if self.verdict is None:
             self.problems.append("the run ended before any test ran, so no requirement was checked")
+            if self.state.cov_mode != "workers":
+                self.payloads.append(self._own_payload())
             self.verdict = self._decide()
             if session.exitstatus == 0:
                 session.exitstatus = pytest.ExitCode.TESTS_FAILED
@@ -160,12 +164,10 @@ class RequirementGate:
         from pytest_iac.checks.items import unused_suppressions
         from pytest_iac.gate.evidence import evaluate
 
-        checks = [r for p in self.payloads for r in p["checks"]]
-        problems = self.problems + unused_suppressions(self.config, checks)
-        verdict = evaluate(self.state, self.requirements, self.tests, self.outcomes, self.payloads,
-                           partial=self.partial, problems=problems, rootdir=self.config.rootpath)
-        verdict.extras["checks"] = checks
-        return verdict
+        evidence = Evidence.merge(self.payloads)
+        problems = self.problems + unused_suppressions(self.config, list(evidence.checks))
+        return evaluate(self.state, self.requirements, evidence, self.outcomes,
+                        problems=problems, rootdir=self.config.rootpath)
 
     # -- output -----------------------------------------------------------------------------
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+
+from pytest_iac.gate.evidence_types import ResourceCoverageFigure
 
 
 @dataclass(frozen=True)
@@ -17,14 +18,8 @@ class ResourceCoverageResult:
     def percent(self) -> float | None:
         return round(100.0 * self.covered / self.total, 2) if self.total else None
 
-    def to_json(self, fail_under: float | None) -> dict[str, Any]:
-        return {
-            "total": self.total,
-            "covered": self.covered,
-            "percent": self.percent,
-            "fail_under": fail_under,
-            "uncovered": self.uncovered,
-        }
+    def figure(self, fail_under: float | None) -> ResourceCoverageFigure:
+        return ResourceCoverageFigure(self.total, self.covered, self.percent, fail_under, self.uncovered)
 
 
 def resource_coverage(addresses: Iterable[str], examined: Iterable[str]) -> ResourceCoverageResult:

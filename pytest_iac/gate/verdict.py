@@ -11,27 +11,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from pytest_iac.gate.evidence_types import LinkedTest, VerdictExtras
+
+__all__ = ["LinkedTest", "RequirementResult", "Verdict", "decide", "requirement_results", "worse"]
+
 PASSING = "passed"
 # An outcome per test, worst phase wins: error (setup/teardown) > failed > skipped > xfailed > ...
 OUTCOME_RANK = {"error": 5, "failed": 4, "xpassed": 3, "skipped": 2, "xfailed": 2, "passed": 1}
-
-
-@dataclass(frozen=True)
-class LinkedTest:
-    """A collected test and the requirements it counts for."""
-
-    nodeid: str
-    requirements: tuple[str, ...]
-    kind: str  # "unit" or "integration"
-    selected: bool = True
-    hollow: str | None = None  # "file:line: why" when the test asserts nothing real
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> LinkedTest:
-        return cls(**{**data, "requirements": tuple(data["requirements"])})
 
 
 @dataclass
@@ -52,7 +38,7 @@ class Verdict:
     reasons: list[str]
     requirements: list[RequirementResult]
     partial: bool
-    extras: dict[str, Any] = field(default_factory=dict)  # coverage, resources, hollow, syntheses
+    extras: VerdictExtras = field(default_factory=VerdictExtras)
 
 
 def worse(a: str | None, b: str) -> str:
