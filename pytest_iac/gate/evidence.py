@@ -46,6 +46,7 @@ def evaluate(
         resources=resources,
         checks=evidence.checks,
     )
+    verdict.evidence = evidence
     return verdict
 
 

@@ -95,6 +95,7 @@ def report_data(config: pytest.Config, verdict: Verdict) -> dict[str, Any]:
     for key in ("coverage", "resources", "checks"):
         if key in extras:
             data[key] = extras[key]
+    config.hook.pytest_iac_report_data(config=config, data=data)
     return data
 
 

@@ -158,6 +158,7 @@ class RequirementGate:
                 session.exitstatus = pytest.ExitCode.TESTS_FAILED
         from pytest_iac.gate.report import write_reports
 
+        self.config.hook.pytest_iac_verdict(config=self.config, verdict=self.verdict)
         write_reports(self.config, self.verdict)
 
     def _decide(self) -> Verdict:

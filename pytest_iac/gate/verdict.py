@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from pytest_iac.gate.evidence_types import LinkedTest, VerdictExtras
+from pytest_iac.gate.evidence_types import Evidence, LinkedTest, VerdictExtras
 
 __all__ = ["LinkedTest", "RequirementResult", "Verdict", "decide", "requirement_results", "worse"]
 
@@ -39,6 +39,7 @@ class Verdict:
     requirements: list[RequirementResult]
     partial: bool
     extras: VerdictExtras = field(default_factory=VerdictExtras)
+    evidence: Evidence | None = None  # what it was decided from (set by the gate)
 
 
 def worse(a: str | None, b: str) -> str:
