@@ -75,3 +75,64 @@ def test_a_crashed_worker_fails_the_gate(pytester, write_requirements):
         data["reasons"][0],
     )
     result.stdout.fnmatch_lines(["FAIL worker gw? sent no pytest-iac results*"])
+
+
+EVIDENCE_HOOK = """
+    import json
+
+    def pytest_iac_verdict(config, verdict):
+        with open("evidence.json", "w") as handle:
+            json.dump(verdict.evidence.to_json(), handle)
+"""
+STACK_TESTS = """
+    import pytest
+
+    @pytest.mark.requirement("R-1")
+    def test_kms(iac_stack):
+        iac_stack.has_resource_properties("aws_kms_key", {"enable_key_rotation": True})
+
+    @pytest.mark.parametrize("n", range(4))
+    @pytest.mark.requirement("R-2")
+    def test_vpc(iac_stack, n):
+        iac_stack.has_resource_properties("aws_vpc", {"cidr_block": "10.0.0.0/16"})
+
+    @pytest.mark.requirement("R-2")
+    def test_hollow():
+        assert True
+"""
+
+
+def _evidence(pytester, *args):
+    from pytest_iac.gate.evidence_types import Evidence
+
+    result = pytester.runpytest_subprocess("--iac-report-json=r.json", *args)
+    evidence = Evidence.from_json(json.loads((pytester.path / "evidence.json").read_text()))
+    return result, evidence, json.loads((pytester.path / "r.json").read_text())
+
+
+@pytest.mark.parametrize("broken", [False, True], ids=["stack", "synthesis-fails"])
+def test_serial_and_xdist_runs_gather_equal_evidence(pytester, write_requirements, synthesized_stack, broken):
+    write_requirements({"R-1": "keys rotate", "R-2": "one network"},
+                       checks={"select": ["outputs", "encryption-at-rest"]})
+    pytester.makeini("[pytest]\niac_app = cdktf.out\niac_requirements = requirements.yaml\n")
+    pytester.makeconftest(EVIDENCE_HOOK)
+    pytester.makepyfile(STACK_TESTS)
+    if broken:
+        (synthesized_stack / "stacks" / "payments" / "cdk.tf.json").write_text("{broken")
+    serial, serial_evidence, serial_report = _evidence(pytester)
+    dist, dist_evidence, dist_report = _evidence(pytester, "-n", "2")
+    assert serial_evidence == dist_evidence
+    assert serial_report["reasons"] == dist_report["reasons"]
+    assert [t.nodeid.split("::")[1] for t in dist_evidence.tests] == [
+        "test_hollow", "test_kms", *(f"test_vpc[{n}]" for n in range(4))]
+    if broken:
+        assert len(dist_evidence.synth_errors) == 1
+        assert dist_evidence.synth_errors[0].startswith("stack entry 'cdktf.out'")
+        assert dist_evidence.checks == dist_evidence.addresses == ()
+        assert any(r.startswith("stack synthesis failed: stack entry 'cdktf.out'") for r in dist_report["reasons"])
+    else:
+        assert dist_evidence.synth_errors == ()
+        assert [(c.id, c.stack) for c in dist_evidence.checks] == [
+            ("encryption-at-rest", "payments"), ("outputs", "payments")]
+        assert "payments:aws_kms_key.key" in dist_evidence.examined
+        assert len(dist_evidence.syntheses) == 2 and len(serial_evidence.syntheses) == 1
