@@ -14,23 +14,13 @@ import pytest
 
 from pytest_iac.deploy.options import add_deploy_options
 from pytest_iac.fixtures import iac_deployment, iac_stack, iac_synth
+from pytest_iac.gate.linking import requirement
 from pytest_iac.config.settings import add_options, resolve
 from pytest_iac.state import STATE, State
 
-__all__ = ["iac_deployment", "iac_stack", "iac_synth"]
+__all__ = ["iac_deployment", "iac_stack", "iac_synth", "requirement"]
 
 GATE_PLUGIN_NAME = "iac-gate"
-
-
-def requirement(*ids: str) -> tuple[str, ...]:
-    """Signature of ``@pytest.mark.requirement``: called with the marker's arguments, so Python's
-    own TypeError names what is wrong."""
-    if not ids:
-        raise TypeError("requirement() needs at least one requirement id, e.g. requirement('PAY-001')")
-    for value in ids:
-        if not isinstance(value, str) or not value.strip():
-            raise TypeError(f"requirement() ids must be non-empty strings, got {value!r}")
-    return ids
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -10,17 +10,16 @@ a worker that sends none makes the gate fail.
 from __future__ import annotations
 
 from collections.abc import Generator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from pytest_iac.state import STATE
 from pytest_iac.gate.evidence_types import Evidence, LinkedTest, SynthesisSummary, WorkerPayload
+from pytest_iac.gate.linking import link, narrowed_by_args
 from pytest_iac.gate.verdict import Verdict, worse
 
 WORKER_KEY = "pytest_iac"
-INTEGRATION_FIXTURES = {"iac_deployment"}
 
 
 class RequirementGate:
@@ -49,41 +48,17 @@ class RequirementGate:
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         for item in self.deselected:
             self._link(item, selected=False, report_errors=False)
-        self.partial = bool(self.deselected) or _narrowed_by_args(self.config)
+        self.partial = bool(self.deselected) or narrowed_by_args(self.config)
 
     def _link(self, item: pytest.Item, *, selected: bool, report_errors: bool = True) -> None:
-        from pytest_iac.plugin import requirement
-
         assert self.requirements is not None
-        ids: list[str] = []
-        for mark in item.iter_markers("requirement"):
-            try:
-                ids.extend(requirement(*mark.args, **mark.kwargs))
-            except TypeError as exc:
-                if report_errors:
-                    self._collection_error(item, f"@pytest.mark.requirement: {exc}")
-                return
-        for req_id in ids:
-            if self.requirements.get(req_id) is None and report_errors:
-                hint = self.requirements.closest_id(req_id)
-                self._collection_error(
-                    item,
-                    f"unknown requirement id {req_id!r} in @pytest.mark.requirement"
-                    + (f". Did you mean {hint!r}?" if hint else "")
-                    + f" (ids are defined in {self.requirements.display_path or self.requirements.path})",
-                )
-        ids.extend(self.requirements.requirements_for_markers(m.name for m in item.iter_markers()))
-        check = getattr(item, "check", None)  # a check item counts for requirements naming it
-        if check is not None:
-            ids.extend(r.id for r in self.requirements.requirements if check.id in r.checks)
-        known = tuple(dict.fromkeys(i for i in ids if self.requirements.get(i) is not None))
-        if not known:
+        test = link(item, self.requirements, selected=selected,
+                    report_error=self._collection_error if report_errors else None)
+        if test is None:
             return
         if selected:
-            item.user_properties.extend(("requirement", req_id) for req_id in known)
-        self.tests[item.nodeid] = LinkedTest(
-            item.nodeid, known, _test_kind(item), selected, hollow=_hollow(item) if selected else None
-        )
+            item.user_properties.extend(("requirement", req_id) for req_id in test.requirements)
+        self.tests[item.nodeid] = test
 
     def _collection_error(self, item: pytest.Item, message: str) -> None:
         report = pytest.CollectReport(item.nodeid, "failed", f"{item.nodeid}: {message}", [], sections=[])
@@ -192,38 +167,5 @@ def _phase_outcome(report: pytest.TestReport) -> str | None:
     return None
 
 
-def _hollow(item: pytest.Item) -> str | None:
-    from pytest_iac.gate.hollow import hollow_reason
-
-    function = getattr(item, "function", None)
-    reason = hollow_reason(function) if function is not None else None
-    if reason is None:
-        return None
-    path, line, _ = item.location
-    return f"{path}:{(line or 0) + 1}: {reason}"
-
-
-def _test_kind(item: pytest.Item) -> str:
-    """Integration tests use the deployment fixture, carry an ``integration`` marker, or live in
-    an ``integration`` directory (the layout real cdktf projects use)."""
-    fixtures = set(getattr(item, "fixturenames", ()))
-    if fixtures & INTEGRATION_FIXTURES or item.get_closest_marker("integration"):
-        return "integration"
-    return "integration" if "integration" in Path(str(item.path)).parts else "unit"
-
-
 def _is_worker(config: pytest.Config) -> bool:
     return hasattr(config, "workerinput")
-
-
-def _narrowed_by_args(config: pytest.Config) -> bool:
-    """True when the command line named node ids or paths narrower than the default selection."""
-    if config.args_source != pytest.Config.ArgsSource.ARGS:
-        return False
-    defaults = [config.rootpath / p for p in config.getini("testpaths")] or [config.rootpath]
-    given = []
-    for arg in config.args:
-        if "::" in arg:
-            return True
-        given.append((config.invocation_params.dir / arg).resolve())
-    return not all(any(d.resolve().is_relative_to(g) for g in given) for d in defaults)
