@@ -16,6 +16,7 @@ from pytest_iac.deploy.options import add_deploy_options
 from pytest_iac.fixtures import iac_deployment, iac_stack, iac_synth
 from pytest_iac.gate.linking import requirement
 from pytest_iac.config.settings import add_options, resolve
+from pytest_iac.role import ROLE, decide_role, role
 from pytest_iac.state import STATE, State
 
 __all__ = ["iac_deployment", "iac_stack", "iac_synth", "requirement"]
@@ -66,6 +67,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "(pytest-iac); it counts for them when it passes",
     )
     config.addinivalue_line("markers", "iac_check: a built-in pytest-iac check item")
+    config.stash[ROLE] = process_role = decide_role(config)
     if STATE not in config.stash:  # the plugin was registered after the initial conftests
         config.stash[STATE] = State(settings=resolve(config))
     state = config.stash[STATE]
@@ -74,7 +76,7 @@ def pytest_configure(config: pytest.Config) -> None:
         # markers the YAML maps to requirements are registered, so --strict-markers accepts them
         ids = ", ".join(r.id for r in requirements.requirements if marker in r.markers)  # type: ignore[union-attr]
         config.addinivalue_line("markers", f"{marker}: counts for requirement(s) {ids} (pytest-iac)")
-    if state.measurement is not None and _is_xdist_controller(config):
+    if state.measurement is not None and not process_role.runs_tests:
         # Only now is it known (workers get the same -n): the workers measure, not us.
         state.measurement.stop()
         state.measurement, state.cov_mode = None, "workers"
@@ -87,7 +89,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_sessionstart(session: pytest.Session) -> None:
     config = session.config
     if config.stash[STATE].settings.cache_clear and getattr(config, "cache", None) is not None:
-        if not hasattr(config, "workerinput"):  # once per run: the controller, or the only process
+        if role(config).decides:  # once per run: the controller, or the only process
             import shutil
             from pathlib import Path
 
@@ -116,10 +118,6 @@ def pytest_report_header(config: pytest.Config) -> str | None:
         }.get(config.stash[STATE].cov_mode or "", "line coverage: nothing to measure")
         parts.append(measured)
     return "iac: " + ", ".join(parts)
-
-
-def _is_xdist_controller(config: pytest.Config) -> bool:
-    return bool(getattr(config.option, "numprocesses", None)) and not hasattr(config, "workerinput")
 
 
 def _short(source: str) -> str:

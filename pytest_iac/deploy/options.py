@@ -79,8 +79,10 @@ def deploy_settings(config: pytest.Config) -> DeploySettings:
 
     account = None
     if target == "aws":
+        from pytest_iac.role import Worker, role
+
         account = _confirmed_account(config, origin, yaml_deploy.account_id if yaml_deploy else None, yaml_name)
-        if hasattr(config, "workerinput"):
+        if isinstance(role(config), Worker):
             raise DeployRefused("refusing to deploy to a real AWS account from an xdist worker: every worker would "
                                 "deploy the stack again into the same account. Run the integration tests without -n")
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from pytest_iac.role import Controller, Worker, role
 from pytest_iac.state import STATE
 from pytest_iac.gate.evidence_types import Evidence, LinkedTest, SynthesisSummary, WorkerPayload
 from pytest_iac.gate.linking import link, narrowed_by_args
@@ -26,6 +27,7 @@ class RequirementGate:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.state = config.stash[STATE]
+        self.role = role(config)
         self.requirements = self.state.settings.requirements
         assert self.requirements is not None
         self.tests: dict[str, LinkedTest] = {}
@@ -72,7 +74,8 @@ class RequirementGate:
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
-        payload = getattr(node, "workeroutput", {}).get(WORKER_KEY)
+        assert isinstance(self.role, Controller)
+        payload = self.role.received(node, WORKER_KEY)
         if payload is None:
             name = getattr(getattr(node, "gateway", None), "id", "?")
             self.problems.append(
@@ -110,7 +113,7 @@ class RequirementGate:
         try:
             return (yield)
         finally:
-            if not session.config.option.collectonly and not _is_worker(self.config):
+            if not session.config.option.collectonly and self.role.decides:
                 if self.state.cov_mode != "workers":
                     self.payloads.append(self._own_payload())
                 self.verdict = self._decide()
@@ -119,8 +122,8 @@ class RequirementGate:
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        if _is_worker(self.config):
-            self.config.workeroutput[WORKER_KEY] = self._own_payload().to_json()  # type: ignore[attr-defined]
+        if isinstance(self.role, Worker):
+            self.role.send(WORKER_KEY, self._own_payload().to_json())
             return
         if session.config.option.collectonly:
             return
@@ -166,6 +169,3 @@ def _phase_outcome(report: pytest.TestReport) -> str | None:
         return "xfailed" if xfail else "skipped"
     return None
 
-
-def _is_worker(config: pytest.Config) -> bool:
-    return hasattr(config, "workerinput")

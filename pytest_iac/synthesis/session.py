@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from pytest_iac.role import Worker, role
 from pytest_iac.state import STATE, State
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ def synth_cache(config: pytest.Config) -> SynthCache | None:
     if state.settings.cache and getattr(config, "cache", None) is not None:
         return SynthCache(cache_dir(config))
     run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID")
-    if hasattr(config, "workerinput") and run_id:
+    if isinstance(role(config), Worker) and run_id:
         return SynthCache(Path(tempfile.gettempdir()) / f"pytest-iac-run-{run_id}")
     return None
 
