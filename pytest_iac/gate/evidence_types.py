@@ -67,9 +67,10 @@ class CheckResult:
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "stack": self.stack, "severity": self.severity,
-                                "status": self.status, "findings": [f.to_json() for f in self.findings]}
+                                "findings": [f.to_json() for f in self.findings]}
         if self.cached is not None:
             data["cached"] = self.cached
+        data["status"] = self.status
         if self.reason is not None:
             data["reason"] = self.reason
         return data
@@ -151,11 +152,11 @@ class Evidence:
     timings) and the serialized coverage data (its combined figure is compared in the report).
     """
 
-    tests: tuple[LinkedTest, ...]  # by node id
+    tests: tuple[LinkedTest, ...]  # in collection order (every worker collects them all)
     partial: bool
     addresses: tuple[str, ...]
     examined: tuple[str, ...]
-    checks: tuple[CheckResult, ...]  # by check id and stack
+    checks: tuple[CheckResult, ...]  # by check id and stack, whichever process ran them
     synth_errors: tuple[str, ...]
     syntheses: tuple[SynthesisSummary, ...] = field(default=(), compare=False)
     coverage: tuple[str | None, ...] = field(default=(), compare=False)
@@ -170,7 +171,7 @@ class Evidence:
                 tests.setdefault(test.nodeid, test)
         checks = sorted((c for p in payloads for c in p.checks), key=lambda c: (c.id, c.stack or ""))
         return cls(
-            tests=tuple(tests[nodeid] for nodeid in sorted(tests)),
+            tests=tuple(tests.values()),
             partial=any(p.partial for p in payloads),
             addresses=tuple(sorted({a for p in payloads for a in p.addresses})),
             examined=tuple(sorted({a for p in payloads for a in p.examined})),
