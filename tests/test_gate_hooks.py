@@ -52,8 +52,7 @@ def test_verdict_hook_sees_the_final_verdict_once(pytester, write_requirements):
     }]
 
 
-def test_verdict_hook_runs_on_the_xdist_controller_only(pytester, write_requirements):
-    pytest.importorskip("xdist", reason="pytest-xdist is part of the dev extra")
+def test_verdict_hook_runs_on_the_xdist_controller_only(pytester, write_requirements, xdist):
     write_requirements({"R-1": "a", "R-2": "b"})
     pytester.makepyfile(TESTS)
     pytester.makeconftest(VERDICT_HOOK)

@@ -26,12 +26,11 @@ def _roles(pytester: pytest.Pytester) -> list[str]:
 def test_a_plain_run_is_the_only_process(pytester):
     pytester.makeconftest(CONFTEST)
     pytester.makepyfile("def test_one():\n    assert 1 + 1 == 2\n")
-    pytester.runpytest_subprocess().assert_outcomes(passed=1)
+    pytester.runpytest().assert_outcomes(passed=1)
     assert _roles(pytester) == ["single True True -"]
 
 
-def test_xdist_has_one_controller_and_its_workers(pytester):
-    pytest.importorskip("xdist", reason="pytest-xdist is part of the dev extra")
+def test_xdist_has_one_controller_and_its_workers(pytester, xdist):
     pytester.makeconftest(CONFTEST)
     pytester.makepyfile("def test_one():\n    assert 1 + 1 == 2\n")
     pytester.runpytest_subprocess("-n", "2").assert_outcomes(passed=1)
@@ -39,8 +38,7 @@ def test_xdist_has_one_controller_and_its_workers(pytester):
 
 
 @pytest.mark.parametrize("args", [["-n", "0"], ["-n", "2", "--collect-only"]], ids=["n0", "collect-only"])
-def test_xdist_without_workers_is_the_only_process(pytester, args):
-    pytest.importorskip("xdist", reason="pytest-xdist is part of the dev extra")
+def test_xdist_without_workers_is_the_only_process(pytester, xdist, args):
     pytester.makeconftest(CONFTEST)
     pytester.makepyfile("def test_one():\n    assert 1 + 1 == 2\n")
     assert pytester.runpytest_subprocess(*args).ret == 0
