@@ -8,34 +8,20 @@ Everything here is deterministic: the same inputs always give the same text.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from pytest_iac._text import close_matches, listing, plural
 from pytest_iac.assertions.matchers import Matcher
 from pytest_iac.assertions.result import MatchResult
 from pytest_iac.assertions.values import show
 
-__all__ = ["Candidate", "closest_report", "did_you_mean", "expectation", "listing", "mismatch", "plural"]
-
-
-def plural(count: int, noun: str, nouns: str | None = None) -> str:
-    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
-
-
-def closest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
-    return difflib.get_close_matches(word, sorted(set(choices)), n=n, cutoff=0.5)
-
-
-def listing(items: Sequence[str], limit: int = 5) -> str:
-    shown = ", ".join(items[:limit])
-    rest = len(items) - limit
-    return shown + (f", and {rest} more" if rest > 0 else "")
+__all__ = ["Candidate", "closest_report", "did_you_mean", "expectation", "mismatch"]
 
 
 def did_you_mean(kind: str, word: str, choices: Sequence[str]) -> str:
     """Suggestion line: the closest names, or what exists when nothing is close."""
-    near = closest(word, choices)
+    near = close_matches(word, choices, cutoff=0.5)
     if near:
         return f"Closest {kind}: {', '.join(near)}"
     if choices:

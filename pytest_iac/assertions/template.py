@@ -18,7 +18,8 @@ from typing import Any
 from pytest_iac.assertions.index import Entry, Index, Matched
 from pytest_iac.assertions.match import Match
 from pytest_iac.assertions.matchers import Matcher
-from pytest_iac.assertions.messages import Candidate, did_you_mean, expectation, listing, mismatch, plural
+from pytest_iac._text import listing, plural
+from pytest_iac.assertions.messages import Candidate, did_you_mean, expectation, mismatch
 from pytest_iac.assertions.resource_view import ResourceView
 from pytest_iac.terraform.expressions import references
 

@@ -77,8 +77,3 @@ def parse_json(value: Any) -> Any:
         return json.loads(value)
     except ValueError:
         return None
-
-
-def listing(items: list[str], limit: int = 5) -> str:
-    shown = ", ".join(items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")

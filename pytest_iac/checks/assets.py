@@ -15,7 +15,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from pytest_iac.checks._common import data_sources, listing, literal, outputs, resources
+from pytest_iac._text import listing
+from pytest_iac.checks._common import data_sources, literal, outputs, resources
 from pytest_iac.checks.base import Check, CheckContext, Finding
 from pytest_iac.terraform.expressions import interpolations, is_expression, unescape
 

@@ -18,7 +18,8 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
-from pytest_iac.checks._common import blocks, data_sources, is_expression, listing, parse_json, resources
+from pytest_iac._text import listing
+from pytest_iac.checks._common import blocks, data_sources, is_expression, parse_json, resources
 from pytest_iac.checks.base import Check, CheckContext, Finding
 
 POLICY_ARGUMENTS: dict[str, str] = {

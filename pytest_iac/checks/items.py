@@ -90,7 +90,7 @@ def selected_checks(config: pytest.Config, checks: list[Check]) -> list[Check]:
         named += [(f"requirement {r.id}", c) for r in requirements.requirements for c in r.checks]
     for where, check_id in named:
         if check_id not in ids:
-            from pytest_iac.config.requirements import closest
+            from pytest_iac._text import closest
 
             hint = closest(check_id, ids)
             raise pytest.UsageError(

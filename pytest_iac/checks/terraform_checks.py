@@ -6,11 +6,11 @@ which ``-backend=false`` skips, and a real one needs credentials and network).
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
+from pytest_iac._text import closest
 from pytest_iac.terraform.binary import find_terraform
 from pytest_iac.terraform.errors import TerraformUnavailable
 from pytest_iac.terraform.expressions import is_expression
@@ -89,8 +89,8 @@ def _v(version: Version) -> str:
 
 
 def _closest(word: str, choices: list[str], cutoff: float = 0.6) -> str:
-    near = difflib.get_close_matches(word, choices, n=1, cutoff=cutoff)
-    return f'; did you mean "{near[0]}"?' if near else ""
+    near = closest(word, choices, cutoff=cutoff)
+    return f'; did you mean "{near}"?' if near else ""
 
 
 def _truthy(value: Any) -> bool:

@@ -10,7 +10,6 @@ only inside :func:`load_requirements` to keep importing this module cheap.
 from __future__ import annotations
 
 import codecs
-import difflib
 import os
 import re
 import types
@@ -19,6 +18,8 @@ from functools import cached_property
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, NoReturn, cast
 
+from pytest_iac._text import closest
+
 if TYPE_CHECKING:
     from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AppSpec", "CheckSettings", "CoverageSettings", "DeploymentSettings", "Requirement",
-    "RequirementsError", "RequirementsFile", "Suppression", "closest", "json_schema",
+    "RequirementsError", "RequirementsFile", "Suppression", "json_schema",
     "load_requirements",
 ]
 
@@ -187,15 +188,6 @@ class RequirementsFile:
     def requirements_for_markers(self, marker_names: Iterable[str]) -> tuple[str, ...]:
         names = set(marker_names)
         return tuple(r.id for r in self.requirements if names.intersection(r.markers))
-
-
-def closest(word: str, candidates: Iterable[str]) -> str | None:
-    """The candidate most like ``word`` (ignoring case), for "did you mean" hints."""
-    folded: dict[str, str] = {}
-    for candidate in candidates:
-        folded.setdefault(candidate.casefold(), candidate)
-    match = difflib.get_close_matches(word.casefold(), list(folded), n=1, cutoff=0.6)
-    return folded[match[0]] if match else None
 
 
 def json_schema() -> dict[str, Any]:

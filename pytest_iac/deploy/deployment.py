@@ -75,7 +75,7 @@ class Deployment:
                 if not a.startswith("data.") and (resource_type is None or _type_of(a) == resource_type)}
 
     def _missing(self, what: str, name: str, known: Mapping[str, Any]) -> str:
-        from pytest_iac.config.requirements import closest
+        from pytest_iac._text import closest
 
         hint = closest(name, known)
         listed = ", ".join(sorted(known)[:20]) + (", ..." if len(known) > 20 else "")

@@ -22,7 +22,8 @@ from pytest_iac.deploy.apply import (DeployError, Run, TerraformWorkspace, overr
 from pytest_iac.deploy.deployment import LOCAL_ACCOUNT, Deployment
 from pytest_iac.deploy.diagnostics import construct_paths, describe_diagnostics
 from pytest_iac.deploy.options import DeployRefused, DeploySettings, deploy_settings
-from pytest_iac.deploy.progress import PREFIX, Output, plural
+from pytest_iac._text import plural
+from pytest_iac.deploy.progress import PREFIX, Output
 from pytest_iac.deploy.teardown import Teardown
 from pytest_iac.terraform.expressions import is_expression
 

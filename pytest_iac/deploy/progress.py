@@ -17,7 +17,7 @@ import pytest
 
 from pytest_iac.deploy.diagnostics import base_address, named
 
-__all__ = ["PREFIX", "Output", "apply_progress", "plural"]
+__all__ = ["PREFIX", "Output", "apply_progress"]
 
 PREFIX = "iac deploy"
 
@@ -85,7 +85,3 @@ def apply_progress(out: Output, paths: dict[str, str], began: float) -> Callable
             out.line(f"{stamp} {message.get('@message', '')}")
 
     return on_event
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -20,7 +20,8 @@ from pytest_iac.deploy.apply import DeployError, TerraformWorkspace, state_resou
 from pytest_iac.deploy.destroy_script import write_destroy_script
 from pytest_iac.deploy.diagnostics import base_address, describe_diagnostics, named
 from pytest_iac.deploy.options import DeploySettings
-from pytest_iac.deploy.progress import PREFIX, Output, apply_progress, plural
+from pytest_iac._text import plural
+from pytest_iac.deploy.progress import PREFIX, Output, apply_progress
 
 __all__ = ["Teardown", "Terminated"]
 

@@ -73,7 +73,7 @@ class Synthesis:
     def stack(self, name: str) -> Template:
         """The query object of the stack called ``name``."""
         if name not in self.stacks:
-            from pytest_iac.config.requirements import closest
+            from pytest_iac._text import closest
 
             hint = closest(name, self.stacks)
             raise LookupError(
@@ -224,7 +224,7 @@ def _resolve_callable(spec: EntrySpec) -> Callable[..., Any]:
     target: Any = module
     for part in attr_path.split("."):
         if not hasattr(target, part):
-            from pytest_iac.config.requirements import closest
+            from pytest_iac._text import closest
 
             hint = closest(part, [n for n in dir(target) if not n.startswith("_")])
             raise EntryError(
