@@ -15,9 +15,11 @@ from typing import Any
 
 import pytest
 
-from pytest_iac.config import requirements as req
+from pytest_iac._text import closest
+from pytest_iac.config import yaml_loader as req
 from pytest_iac.config.requirements import (
     AppSpec,
+    DEFAULT_DOCS,
     CheckSettings,
     CoverageSettings,
     DeploymentSettings,
@@ -25,9 +27,8 @@ from pytest_iac.config.requirements import (
     RequirementsError,
     RequirementsFile,
     Suppression,
-    closest,
-    load_requirements,
 )
+from pytest_iac.config.yaml_loader import load_requirements
 
 DATA = Path(__file__).parent / "data" / "requirements"
 SCHEMA_PATH = Path(req.__file__).with_name("requirements.schema.json")
@@ -187,8 +188,8 @@ def test_closest() -> None:
     assert closest("a", []) is None
 
 
-def test_importing_the_module_does_not_import_yaml() -> None:
-    code = "import sys, pytest_iac.config.requirements; sys.exit('yaml' in sys.modules)"
+def test_importing_the_modules_does_not_import_yaml() -> None:
+    code = "import sys, pytest_iac.config.requirements, pytest_iac.config.yaml_loader; sys.exit('yaml' in sys.modules)"
     root = str(Path(__file__).resolve().parents[1])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
     assert subprocess.run([sys.executable, "-c", code], env=env, cwd=root).returncode == 0
@@ -570,7 +571,7 @@ def test_schema_choices_and_patterns_match_the_loader() -> None:
     assert reason["minLength"] == req.REASON_MIN_LENGTH
     assert f"{{{req.REASON_MIN_LENGTH - 2},}}" in reason["pattern"]  # two non-space ends around the rest
     assert items("checks", "docs")["pattern"] == req.DOC_PATH_PATTERN
-    assert levels["checks"]["properties"]["docs"]["default"] == list(req.DEFAULT_DOCS) == list(CheckSettings().docs)
+    assert levels["checks"]["properties"]["docs"]["default"] == list(DEFAULT_DOCS) == list(CheckSettings().docs)
     assert [b["type"] for b in prop("checks", "ephemeral")] == ["boolean"]
     for level, key in [("", "requirements"), ("requirements[]", "markers"), ("requirements[]", "checks"),
                        ("coverage", "source"), ("checks", "select"), ("checks", "ignore"),

@@ -11,8 +11,7 @@ from pathlib import Path
 
 from pytest_iac.checks._common import option
 from pytest_iac.checks.base import Check, CheckContext, Finding
-
-DEFAULT_DOCS = ("README.md",)
+from pytest_iac.config.requirements import DEFAULT_DOCS
 
 
 def run(ctx: CheckContext) -> Iterator[Finding]:

@@ -219,7 +219,8 @@ def _load_requirements(config: pytest.Config, sources: dict[str, str]) -> Requir
     value, origin, base = raw_setting(config, "iac_requirements")
     if not value:
         return None
-    from pytest_iac.config.requirements import RequirementsError, load_requirements
+    from pytest_iac.config.requirements import RequirementsError
+    from pytest_iac.config.yaml_loader import load_requirements
 
     path = (base / value).resolve()
     sources["requirements"] = origin
