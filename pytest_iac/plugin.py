@@ -12,11 +12,11 @@ from collections.abc import Generator
 
 import pytest
 
-from pytest_iac.deploy.options import add_deploy_options
 from pytest_iac.fixtures import iac_deployment, iac_stack, iac_synth
 from pytest_iac.gate.linking import requirement
-from pytest_iac.config.settings import add_options, resolve
 from pytest_iac.role import ROLE, decide_role, role
+from pytest_iac.config.options import add_options
+from pytest_iac.config.settings import resolve
 from pytest_iac.state import STATE, State
 
 __all__ = ["iac_deployment", "iac_stack", "iac_synth", "requirement"]
@@ -26,7 +26,6 @@ GATE_PLUGIN_NAME = "iac-gate"
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
-    add_deploy_options(parser)
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:

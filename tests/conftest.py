@@ -88,7 +88,7 @@ def discover_plugin_dir() -> str | None:
     if os.environ.get("PYTEST_IAC_TF_PLUGIN_DIR"):
         return os.environ["PYTEST_IAC_TF_PLUGIN_DIR"]
     try:
-        platform = binary.find_terraform().platform
+        platform = binary.find_terraform(os.environ.get("PYTEST_IAC_TERRAFORM")).platform
     except (errors.TerraformUnavailable, errors.TerraformError):
         return None
     for place in [p for p, _ in mirror.plugin_dir_candidates()] + sorted(Path("/opt").glob("*")):

@@ -318,10 +318,11 @@ def test_table_shape():
 # -- the checks, through CheckContext ------------------------------------------------------------
 
 
-def context(stack_dir: Path, **options) -> CheckContext:
+def context(stack_dir: Path, *, terraform_plugin_dir=None, terraform=None, **options) -> CheckContext:
     template = Template.from_file(stack_dir)
     return CheckContext(template=template, stack=template.stack_name, stack_dir=stack_dir,
-                        project_dir=stack_dir, options=SimpleNamespace(**options))
+                        project_dir=stack_dir, options=SimpleNamespace(**options),
+                        terraform_plugin_dir=terraform_plugin_dir, terraform=terraform)
 
 
 def check(check_id: str):
@@ -343,18 +344,16 @@ def test_checks_are_registered():
                                                              ("backend", "error", "stack")]
 
 
-def test_backend_check_uses_the_template(tmp_path, monkeypatch):
-    monkeypatch.setenv("PYTEST_IAC_TERRAFORM", str(tmp_path / "no-terraform-here"))
+def test_backend_check_uses_the_template(tmp_path):
     stack = write_stack(tmp_path / "s", {}, backend={"s3": {**GOOD_S3, "use_lockfile": False}})
-    [found] = check("backend").run(context(stack))
+    [found] = check("backend").run(context(stack, terraform=str(tmp_path / "no-terraform-here")))
     assert "not locked" in found.message  # terraform missing: checked against the newest known version
 
 
-def test_validate_skips_without_terraform(tmp_path, monkeypatch):
-    monkeypatch.setenv("PYTEST_IAC_TERRAFORM", str(tmp_path / "no-terraform-here"))
+def test_validate_skips_without_terraform(tmp_path):
     stack = write_stack(tmp_path / "s", {})
-    with pytest.raises(CheckSkipped, match="terraform not found"):
-        list(check("validate").run(context(stack)))
+    with pytest.raises(CheckSkipped, match=r"terraform not found \(PYTEST_IAC_TERRAFORM: "):
+        list(check("validate").run(context(stack, terraform=str(tmp_path / "no-terraform-here"))))
 
 
 # -- the real terraform --------------------------------------------------------------------------
@@ -435,17 +434,15 @@ def test_real_missing_lambda_zip(seed_result):
 
 
 @requires_terraform
-def test_real_validate_check(tmp_path, plugin_dir, monkeypatch):
-    monkeypatch.delenv("PYTEST_IAC_TF_PLUGIN_DIR", raising=False)
+def test_real_validate_check(tmp_path, plugin_dir):
     stack = write_stack(tmp_path / "s", {"aws_s3_bucket": {"logs": {"bucket": "logs-dev", "versioning_enabled": True}}})
     [found] = check("validate").run(context(stack, terraform_plugin_dir=plugin_dir))
     assert (found.address, found.severity) == ("aws_s3_bucket.logs", "error")
     assert 'No argument or block type is named "versioning_enabled"' in found.message
     empty = tmp_path / "empty-mirror"
     empty.mkdir()
-    monkeypatch.setenv("PYTEST_IAC_TF_PLUGIN_DIR", str(empty))
     with pytest.raises(CheckSkipped, match=f"hashicorp/aws 5.100.0 .*looked in: {re.escape(str(empty))}"):
-        list(check("validate").run(context(stack)))
+        list(check("validate").run(context(stack, terraform_plugin_dir=empty)))
 
 
 @requires_terraform
@@ -520,7 +517,7 @@ def init_with_backend(directory: Path, settings: dict) -> list[dict]:
 
 @requires_terraform
 def test_table_matches_installed_terraform(tmp_path):
-    installed = binary.find_terraform()
+    installed = binary.find_terraform(os.environ.get("PYTEST_IAC_TERRAFORM"))
     if installed.version < versions.Version("1.9.0"):
         pytest.skip(f"init -json needs terraform >= 1.9, found {installed.version_text}")
     version = installed.version

@@ -43,6 +43,10 @@ class CheckContext:
     project_dir: Path  # directory of the requirements YAML (or rootdir): docs live here
     options: Any  # the YAML's `checks` section (pytest_iac.config.requirements.CheckSettings)
     strict: bool = False
+    # What only the command line, the ini file or the environment says (pytest_iac.config.settings):
+    terraform_plugin_dir: Path | None = None  # provider mirror for checks that run terraform
+    terraform: str | None = None  # $PYTEST_IAC_TERRAFORM; None: terraform on PATH
+    aws_region: str | None = None  # AWS_REGION / AWS_DEFAULT_REGION of the environment
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,15 @@ from pytest_iac.synthesis import inputs
 CACHEABLE = frozenset({"validate"})
 
 
-def result_key(check_id: str, stack_dir: Path, config: dict[str, Any], plugin_dir: Path | None) -> str | None:
-    """The key of a check's result, or None when it can't be known (no terraform)."""
+def result_key(check_id: str, stack_dir: Path, config: dict[str, Any], plugin_dir: Path | None,
+               terraform_path: str | None = None) -> str | None:
+    """The key of a check's result, or None when it can't be known (no terraform).
+    ``plugin_dir`` and ``terraform_path`` are the settings' (``pytest_iac.config.settings``)."""
     from pytest_iac.terraform.binary import find_terraform
     from pytest_iac.terraform.errors import TerraformError, TerraformUnavailable
 
     try:
-        terraform = find_terraform()
+        terraform = find_terraform(terraform_path)
     except (TerraformUnavailable, TerraformError):
         return None
     material = {
@@ -33,7 +35,7 @@ def result_key(check_id: str, stack_dir: Path, config: dict[str, Any], plugin_di
         "config": config,
         "files": inputs.digest_tree(str(stack_dir)),
         "terraform": [terraform.path, terraform.version_text],
-        "plugin_dir": str(plugin_dir or os.environ.get("PYTEST_IAC_TF_PLUGIN_DIR", "")),
+        "plugin_dir": str(plugin_dir or ""),
         "versions": inputs.versions(),
     }
     return hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode()).hexdigest()[:32]

@@ -7,9 +7,8 @@ needs the stack names, so the stack is synthesized at collection time when check
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import asdict, fields, is_dataclass
+from dataclasses import asdict
 from pathlib import Path
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -128,8 +127,11 @@ def run_check(config: pytest.Config, check: Check, stack: str | None) -> CheckRe
         stack=stack_name,
         stack_dir=synthesis.stacks[stack_name].path.parent,
         project_dir=_project_dir(config),
-        options=_with_cli(config, options),
+        options=options,
         strict=state.settings.strict,
+        terraform_plugin_dir=state.settings.terraform_plugin_dir,
+        terraform=state.settings.terraform,
+        aws_region=state.settings.env.aws_region,
     )
     severity = (getattr(options, "severity", {}) or {}).get(check.id, check.severity)
     try:
@@ -150,7 +152,8 @@ def _findings(config: pytest.Config, check: Check, ctx: Any, stack_config: dict[
     directory = None
     if check.id in check_cache.CACHEABLE and state.settings.cache and getattr(config, "cache", None) is not None:
         directory = Path(config.cache.mkdir("pytest-iac")) / "checks"
-    key = check_cache.result_key(check.id, ctx.stack_dir, stack_config, state.settings.terraform_plugin_dir) if directory else None
+    key = check_cache.result_key(check.id, ctx.stack_dir, stack_config, ctx.terraform_plugin_dir,
+                                 ctx.terraform) if directory else None
     if directory is not None and key is not None:
         hit = check_cache.load(directory, key)
         if hit is not None:
@@ -223,13 +226,6 @@ def _yaml_checks(config: pytest.Config) -> Any:
     from pytest_iac.config.requirements import CheckSettings
 
     return CheckSettings()
-
-
-def _with_cli(config: pytest.Config, options: Any) -> SimpleNamespace:
-    """The YAML's check settings plus what only the command line / ini can say."""
-    values = {f.name: getattr(options, f.name) for f in fields(options)} if is_dataclass(options) else {}
-    values["terraform_plugin_dir"] = config.stash[STATE].settings.terraform_plugin_dir
-    return SimpleNamespace(**values)
 
 
 def _project_dir(config: pytest.Config) -> Path:

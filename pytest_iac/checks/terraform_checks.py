@@ -6,12 +6,11 @@ which ``-backend=false`` skips, and a real one needs credentials and network).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
 from pytest_iac._text import closest
-from pytest_iac.terraform.binary import find_terraform
+from pytest_iac.terraform.binary import Terraform, find_terraform
 from pytest_iac.terraform.errors import TerraformUnavailable
 from pytest_iac.terraform.expressions import is_expression
 from pytest_iac.terraform.versions import Version, parse_version
@@ -100,8 +99,9 @@ def _truthy(value: Any) -> bool:
 def backend_findings(backend: tuple[str, Mapping[str, Any]] | None, version: VersionLike, *,
                      assumed: bool = False, env: Mapping[str, str] | None = None) -> list[Finding]:
     """Findings (address None: the backend is not a resource) for a backend against ``version``.
-    ``assumed``: terraform was not found and ``version`` is the newest the table knows."""
-    env = os.environ if env is None else env
+    ``assumed``: terraform was not found and ``version`` is the newest the table knows. ``env``:
+    what ``terraform init`` would see of the environment (AWS_REGION); none when not given."""
+    env = {} if env is None else env
     version = parse_version(version)
     tf = f"terraform {_v(version)}" + (" (assumed: terraform not found)" if assumed else "")
     if backend is None:
@@ -158,23 +158,22 @@ def _s3(settings: Mapping[str, Any], version: Version, tf: str, env: Mapping[str
     return found
 
 
-def _terraform_option(ctx: CheckContext) -> str | None:
-    return getattr(ctx.options, "terraform", None) or None
+def _find_terraform(ctx: CheckContext) -> Terraform:
+    return find_terraform(ctx.terraform, origin="PYTEST_IAC_TERRAFORM")
 
 
 def _run_backend(ctx: CheckContext) -> Iterator[Finding]:
     try:
-        version, assumed = find_terraform(_terraform_option(ctx)).version, False
+        version, assumed = _find_terraform(ctx).version, False
     except TerraformUnavailable:
         version, assumed = LATEST_KNOWN, True
-    yield from backend_findings(ctx.template.backend, version, assumed=assumed)
+    env = {"AWS_REGION": ctx.aws_region} if ctx.aws_region else {}
+    yield from backend_findings(ctx.template.backend, version, assumed=assumed, env=env)
 
 
 def _run_validate(ctx: CheckContext) -> Iterator[Finding]:
-    plugin_dir = (getattr(ctx.options, "terraform_plugin_dir", None)
-                  or os.environ.get("PYTEST_IAC_TF_PLUGIN_DIR") or None)
     try:
-        result = validate(ctx.stack_dir, plugin_dir=plugin_dir, terraform=_terraform_option(ctx))
+        result = validate(ctx.stack_dir, plugin_dir=ctx.terraform_plugin_dir, terraform=_find_terraform(ctx))
     except TerraformUnavailable as exc:
         raise CheckSkipped(str(exc)) from None
     for diag in result.diagnostics:

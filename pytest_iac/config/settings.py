@@ -1,6 +1,9 @@
-"""Command-line options and their ini twins, resolved once (option > ini > YAML > default).
+"""The one settings resolver: options, ini twins, the YAML and the environment, resolved once
+(option > ini > YAML > environment > default) into a frozen ``Settings``.
 
-Only the standard library and pytest are imported here: this module is loaded with the plugin.
+Every room reads its settings from ``config.stash[STATE].settings``; this is the only module that
+reads pytest-iac's environment variables (``Environment``). Only the standard library and pytest
+are imported here: this module is loaded with the plugin.
 """
 
 from __future__ import annotations
@@ -12,57 +15,14 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 import pytest
 
+from pytest_iac.config.deploy_settings import DeployRefused, DeploySettings, resolve_deploy
+from pytest_iac.config.options import raw_setting
+from pytest_iac.config.requirements import RequirementsFile
+
+__all__ = ["CoverageConfig", "DeployRefused", "DeploySettings", "Environment", "Settings", "resolve"]
+
 if TYPE_CHECKING:
     from pytest_iac.config.entry import EntrySpec
-    from pytest_iac.config.requirements import RequirementsFile
-
-
-@dataclass(frozen=True)
-class Option:
-    name: str  # ini name; the flag is --name with dashes
-    help: str
-    kind: str = "string"  # "string", "bool", "linelist", "float"
-    metavar: str | None = None
-
-    @property
-    def flag(self) -> str:
-        return "--" + self.name.replace("_", "-")
-
-
-OPTIONS = (
-    Option("iac_app", "stack entry: 'package.module:callable', an entry script (tap.py), "
-           "or a synthesized cdktf.out/ or cdk.tf.json", metavar="ENTRY"),
-    Option("iac_stack_id", "construct id of the stack when the entry is a stack class "
-           "(default: the class name)", metavar="ID"),
-    Option("iac_app_kwargs", "keyword arguments for the entry callable, one KEY=VALUE per "
-           "line (VALUE is read as YAML: true, 3, [a, b])", kind="linelist", metavar="KEY=VALUE"),
-    Option("iac_requirements", "requirements YAML: turns the requirement gate on", metavar="PATH"),
-    Option("iac_strict", "fail partial runs (-k, -m, --lf, node ids) like full ones, and "
-           "fail instead of skip when a tool is missing (for CI)", kind="bool"),
-    Option("iac_report_json", "write the gate's result as JSON to PATH (atomically)", metavar="PATH"),
-    Option("iac_report_md", "write the gate's result as Markdown to PATH (also appended to "
-           "$GITHUB_STEP_SUMMARY when set)", metavar="PATH"),
-    Option("iac_checks", "built-in checks as test items: on, off, or auto (default: on when "
-           "the requirements gate is on and a stack entry is configured)", metavar="on|off|auto"),
-    Option("iac_terraform_plugin_dir", "provider plugin directory or filesystem mirror for the "
-           "offline 'terraform init' of the validate check (default: terraform's usual places, "
-           "or $PYTEST_IAC_TF_PLUGIN_DIR)", metavar="DIR"),
-    Option("iac_no_lazy_providers", "import provider packages (cdktf_cdktf_provider_*) eagerly, "
-           "as plain Python would; by default only the submodules a stack uses are imported",
-           kind="bool"),
-    Option("iac_cache", "reuse the last synthesis while nothing it read has changed: on, off, or "
-           "auto (default: on, off when the CI environment variable is set)", metavar="on|off|auto"),
-    Option("iac_cache_clear", "remove pytest-iac's synthesis cache before the run", kind="bool"),
-    Option("iac_cov_fail_under", "line coverage of the stack code that the gate requires, in "
-           "percent (default: coverage.fail_under of the YAML, else 100)", kind="float", metavar="MIN"),
-    Option("iac_cov_source", "package or path whose line coverage the gate measures (repeatable; "
-           "default: coverage.source of the YAML, else the package of the stack entry)",
-           kind="linelist", metavar="SOURCE"),
-    Option("iac_cov_branch", "measure branch coverage too", kind="bool"),
-    Option("iac_resource_fail_under", "share of synthesized resources that tests must assert on, "
-           "in percent (default: coverage.resources_fail_under of the YAML; unset: report only)",
-           kind="float", metavar="MIN"),
-)
 
 
 @dataclass(frozen=True)
@@ -76,70 +36,90 @@ class CoverageConfig:
 
 
 @dataclass(frozen=True)
-class Settings:
-    """Everything the plugin was asked to do, resolved once in ``pytest_configure``."""
+class Environment:
+    """The environment variables pytest-iac itself reads, read once. (The stack code's own reads
+    are recorded by the synthesis; terraform and moto children get a copy of the environment.)"""
 
-    entry: EntrySpec | None
-    requirements: RequirementsFile | None
-    strict: bool
-    report_json: Path | None
-    report_md: Path | None
+    ci: bool = False  # CI: the synthesis cache is off by default
+    terraform: str | None = None  # PYTEST_IAC_TERRAFORM: the terraform binary
+    terraform_plugin_dir: str | None = None  # PYTEST_IAC_TF_PLUGIN_DIR: the provider mirror
+    github_step_summary: str | None = None  # GITHUB_STEP_SUMMARY: where the Markdown report is appended
+    aws_region: str | None = None  # AWS_REGION, else AWS_DEFAULT_REGION
+    xdist_run_id: str | None = None  # PYTEST_XDIST_TESTRUNUID: shared by the workers of one run
+
+    @classmethod
+    def read(cls, environ: Mapping[str, str] = os.environ) -> Environment:
+        return cls(
+            ci=bool(environ.get("CI")),
+            terraform=environ.get("PYTEST_IAC_TERRAFORM") or None,
+            terraform_plugin_dir=environ.get("PYTEST_IAC_TF_PLUGIN_DIR") or None,
+            github_step_summary=environ.get("GITHUB_STEP_SUMMARY") or None,
+            aws_region=environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or None,
+            xdist_run_id=environ.get("PYTEST_XDIST_TESTRUNUID") or None,
+        )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the plugin, the checks and the deploy tier were asked to do, resolved once
+    (in ``pytest_load_initial_conftests``, or ``pytest_configure`` for a late plugin)."""
+
+    entry: EntrySpec | None = None
+    requirements: RequirementsFile | None = None
+    strict: bool = False
+    report_json: Path | None = None
+    report_md: Path | None = None
     coverage: CoverageConfig | None = None
     checks: bool = False
     lazy_providers: bool = True
     cache: bool = False
     cache_clear: bool = False
-    terraform_plugin_dir: Path | None = None
+    terraform_plugin_dir: Path | None = None  # option, ini, else $PYTEST_IAC_TF_PLUGIN_DIR
+    terraform: str | None = None  # $PYTEST_IAC_TERRAFORM; None: terraform on PATH
+    env: Environment = field(default_factory=Environment)
+    deploy: DeploySettings | None = None  # None: refused, see deploy_refused
+    deploy_refused: str | None = None
     sources: Mapping[str, str] = field(default_factory=dict)  # setting -> where it came from
 
-
-def add_options(parser: pytest.Parser, options: tuple[Option, ...] = OPTIONS) -> None:
-    """Declare each option and its ini twin, with one help text."""
-    group = parser.getgroup("iac", "infrastructure-as-code gate (pytest-iac)")
-    for opt in options:
-        if opt.kind == "bool":
-            group.addoption(opt.flag, action="store_true", default=None, dest=opt.name, help=opt.help)
-        elif opt.kind == "linelist":
-            group.addoption(opt.flag, action="append", default=None, dest=opt.name,
-                            metavar=opt.metavar, help=opt.help)
-        else:
-            group.addoption(opt.flag, default=None, dest=opt.name, metavar=opt.metavar, help=opt.help)
-        parser.addini(opt.name, opt.help, type=opt.kind if opt.kind != "float" else "string")
-
-
-def raw_setting(config: pytest.Config, name: str) -> tuple[Any, str, Path]:
-    """The value of a setting, where it came from, and the directory relative paths start at.
-
-    Reads the early-parsed options, so that settings can be resolved before conftests load.
-    """
-    cli = getattr(config.known_args_namespace, name, None)
-    if cli is not None:
-        return cli, f"--{name.replace('_', '-')}", config.invocation_params.dir
-    ini = config.getini(name)
-    if ini not in (None, "", []):
-        inipath = config.inipath
-        where = inipath.name if inipath else "ini"
-        return ini, f"{name} in {where}", inipath.parent if inipath else config.rootpath
-    return None, "", config.rootpath
+    def deployment(self) -> DeploySettings:
+        """The integration tier's settings; a refusal is raised (``DeployRefused``) only now, when a
+        test asks for the deployment."""
+        if self.deploy is None:
+            raise DeployRefused(self.deploy_refused or "the deployment settings were not resolved")
+        return self.deploy
 
 
 def resolve(config: pytest.Config) -> Settings:
     """Resolve every setting; a bad value is a ``pytest.UsageError`` naming it and the fix."""
     sources: dict[str, str] = {}
+    env = Environment.read()
     requirements = _load_requirements(config, sources)
     entry = _entry(config, requirements, sources)
+    strict = bool(raw_setting(config, "iac_strict")[0])
+    plugin_dir = _plugin_dir(config, env, sources)
+    if env.terraform:
+        sources["terraform"] = "PYTEST_IAC_TERRAFORM"
+    deploy, refused = None, None
+    try:
+        deploy = resolve_deploy(config, requirements, strict=strict, plugin_dir=plugin_dir, terraform=env.terraform)
+    except DeployRefused as exc:
+        refused = str(exc)
     return Settings(
         entry=entry,
         requirements=requirements,
-        strict=bool(raw_setting(config, "iac_strict")[0]),
+        strict=strict,
         report_json=_path(config, "iac_report_json"),
         report_md=_path(config, "iac_report_md"),
         coverage=_coverage(config, requirements, entry) if requirements else None,
         checks=_checks_on(config, requirements is not None, entry is not None),
-        terraform_plugin_dir=_path(config, "iac_terraform_plugin_dir"),
+        terraform_plugin_dir=plugin_dir,
+        terraform=env.terraform,
         lazy_providers=not raw_setting(config, "iac_no_lazy_providers")[0],
-        cache=_choice(config, "iac_cache", auto=not os.environ.get("CI")),
+        cache=_choice(config, "iac_cache", auto=not env.ci),
         cache_clear=bool(raw_setting(config, "iac_cache_clear")[0]),
+        env=env,
+        deploy=deploy,
+        deploy_refused=refused,
         sources=sources,
     )
 
@@ -213,6 +193,19 @@ def _percent(config: pytest.Config, name: str) -> float | None:
 def _path(config: pytest.Config, name: str) -> Path | None:
     value, _, base = raw_setting(config, name)
     return (base / value).resolve() if value else None
+
+
+def _plugin_dir(config: pytest.Config, env: Environment, sources: dict[str, str]) -> Path | None:
+    """The provider mirror: the option or ini (relative to where it was given), else the
+    environment's value as it is (it may list several directories)."""
+    given = _path(config, "iac_terraform_plugin_dir")
+    if given is not None:
+        sources["terraform_plugin_dir"] = raw_setting(config, "iac_terraform_plugin_dir")[1]
+        return given
+    if env.terraform_plugin_dir:
+        sources["terraform_plugin_dir"] = "PYTEST_IAC_TF_PLUGIN_DIR"
+        return Path(env.terraform_plugin_dir)
+    return None
 
 
 def _load_requirements(config: pytest.Config, sources: dict[str, str]) -> RequirementsFile | None:

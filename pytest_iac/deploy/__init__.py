@@ -7,6 +7,6 @@ used only when a test asks for ``iac_deployment``.
 from __future__ import annotations
 
 from pytest_iac.deploy.deployment import Deployment
-from pytest_iac.deploy.options import DeploySettings, add_deploy_options
+from pytest_iac.deploy.options import DeploySettings
 
-__all__ = ["Deployment", "DeploySettings", "add_deploy_options"]
+__all__ = ["Deployment", "DeploySettings"]

@@ -69,8 +69,9 @@ def _synthesis_hints(config: pytest.Config) -> tuple[list[str], list[str], str]:
     from pytest_iac.synthesis.session import SynthesisFailed, session_synthesis
     from pytest_iac.state import STATE
 
-    default_region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-    if config.stash[STATE].settings.entry is None:
+    settings = config.stash[STATE].settings
+    default_region = settings.env.aws_region or "us-east-1"
+    if settings.entry is None:
         return [], [], default_region
     try:
         synthesis = session_synthesis(config)
@@ -138,7 +139,7 @@ class DeploymentSession(Teardown):
         from pytest_iac.deploy.moto_server import moto_missing
 
         try:
-            tf = find_terraform()
+            tf = find_terraform(self.settings.terraform, origin="PYTEST_IAC_TERRAFORM")
             mirror = find_mirror(required_providers(config), platform=tf.platform,
                                  plugin_dir=self.settings.plugin_dir)
         except (TerraformUnavailable, TerraformError) as exc:

@@ -131,7 +131,7 @@ def write_reports(config: pytest.Config, verdict: Verdict) -> None:
     markdown = render_markdown(data)
     if settings.report_md:
         write_atomic(settings.report_md, markdown)
-    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    summary = settings.env.github_step_summary
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:
             handle.write(markdown)

@@ -7,7 +7,6 @@ retried: a failed synthesis is remembered and reported the same way to every use
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -72,7 +71,7 @@ def synth_cache(config: pytest.Config) -> SynthCache | None:
         return None  # synthesis coverage could not be replayed into pytest-cov's figures
     if state.settings.cache and getattr(config, "cache", None) is not None:
         return SynthCache(cache_dir(config))
-    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    run_id = state.settings.env.xdist_run_id
     if isinstance(role(config), Worker) and run_id:
         return SynthCache(Path(tempfile.gettempdir()) / f"pytest-iac-run-{run_id}")
     return None

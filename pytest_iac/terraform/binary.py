@@ -24,10 +24,11 @@ class Terraform:
     platform: str  # "linux_amd64"
 
 
-def find_terraform(explicit: str | os.PathLike[str] | None = None) -> Terraform:
-    """``explicit`` (a path or a name on PATH), else ``$PYTEST_IAC_TERRAFORM``, else ``terraform`` on PATH."""
-    wanted = os.fspath(explicit) if explicit else os.environ.get("PYTEST_IAC_TERRAFORM") or "terraform"
-    origin = "given" if explicit else ("PYTEST_IAC_TERRAFORM" if os.environ.get("PYTEST_IAC_TERRAFORM") else "PATH")
+def find_terraform(explicit: str | os.PathLike[str] | None = None, *, origin: str = "given") -> Terraform:
+    """``explicit`` (a path or a name on PATH; ``origin`` says where it came from, e.g. the
+    settings' ``PYTEST_IAC_TERRAFORM``), else ``terraform`` on PATH."""
+    wanted = os.fspath(explicit) if explicit else "terraform"
+    origin = origin if explicit else "PATH"
     path = shutil.which(wanted)
     if path is None:
         raise TerraformUnavailable(f"terraform not found ({origin}: {wanted!r}); "
