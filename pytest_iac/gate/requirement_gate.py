@@ -152,7 +152,7 @@ class RequirementGate:
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if self.verdict is None:
             return
-        from pytest_iac.gate.report import render_terminal
+        from pytest_iac.gate.terminal import render_terminal
 
         render_terminal(terminalreporter, self.verdict, verbose=self.config.option.verbose > 0)
 

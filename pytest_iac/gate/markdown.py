@@ -1,0 +1,17 @@
+"""The gate's result as Markdown: the report file and the GitHub step summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def render_markdown(data: dict[str, Any]) -> str:
+    icon = "✅" if data["verdict"] == "pass" else "❌"
+    lines = [f"## {icon} pytest-iac: {data['verdict'].upper()}", ""]
+    lines += [f"- {reason}" for reason in data["reasons"]]
+    lines += ["", "| requirement | status | passing tests | description |", "|---|---|---|---|"]
+    for req in data["requirements"]:
+        passing = sum(1 for t in req["tests"] if t["outcome"] == "passed")
+        description = req["description"].replace("|", "\\|")
+        lines.append(f"| {req['id']} | {req['status']} | {passing}/{len(req['tests'])} | {description} |")
+    return "\n".join(lines) + "\n"
