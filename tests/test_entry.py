@@ -93,7 +93,7 @@ def test_empty_synthesized_dir_is_a_clear_error(pytester):
     (pytester.path / "cdktf.out").mkdir()
     result = _run_with_entry(pytester, "cdktf.out", USES_SYNTH.format(names=[]))
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*stack entry 'cdktf.out' (from --iac-app): * holds no synthesized stack*Run 'cdktf synth' first."])
+    result.stdout.fnmatch_lines(["*stack entry 'cdktf.out' (from --iac-app): * holds no synthesized stack*Run 'cdktf synth' first*"])
 
 
 def test_corrupt_cdk_tf_json_is_a_clear_error(pytester):

@@ -37,12 +37,25 @@ class Entry(NamedTuple):
         return meta.get("path") if isinstance(meta, Mapping) else None
 
     @property
+    def config_references(self) -> list[str] | None:
+        """The block addresses a plan's configuration says this entry refers to (None: a
+        synthesized stack, whose references are read from the ``${...}`` in its body)."""
+        refs = _metadata(self.body).get("references")
+        return list(refs) if isinstance(refs, list) else None
+
+    @property
     def arguments(self) -> dict[str, Any]:
         return dict(self.args)
 
     def actual(self, whole: bool) -> dict[str, Any]:
         """What ``test`` gets: a fresh top-level dict, as it always did (a custom matcher may keep it)."""
         return dict(self.body) if whole else dict(self.args)
+
+
+def _metadata(body: Mapping[str, Any]) -> Mapping[str, Any]:
+    meta = body.get("//", {})
+    meta = meta.get("metadata", {}) if isinstance(meta, Mapping) else {}
+    return meta if isinstance(meta, Mapping) else {}
 
 
 class Matched(NamedTuple):
@@ -76,9 +89,10 @@ class Index:
                 for name, body in sorted(named.items()):
                     if not isinstance(body, Mapping):
                         raise ValueError(f"{section}.{rtype}.{name} is not a JSON object")
-                    address = f"{prefix}{rtype}.{name}"
+                    meta = _metadata(body)
+                    address = meta.get("address") or f"{prefix}{rtype}.{name}"  # a plan's instance address
                     args = {k: v for k, v in body.items() if k not in META_ARGUMENTS}
-                    entry = Entry(address, rtype, name, body, is_data, args)
+                    entry = Entry(address, rtype, meta.get("name") or name, body, is_data, args)
                     self.entries[address] = entry
                     by_type.setdefault((is_data, rtype), []).append(entry)
         self._by_type: dict[tuple[bool, str], tuple[Entry, ...]] = {k: tuple(v) for k, v in by_type.items()}

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pytest_iac.assertions.matchers import (AbsentMatch, AnyValueMatch, ArrayMatch, Matcher, NotMatch, ObjectMatch,
-                                            RegexpMatch, SerializedJsonMatch, compile_pattern)
+                                            RegexpMatch, SerializedJsonMatch, UnknownMatch, compile_pattern)
 from pytest_iac.assertions.result import MatchResult
 
 __all__ = ["Match"]
@@ -51,6 +51,11 @@ class Match:
     def any_value() -> Matcher:
         """Present and not null."""
         return AnyValueMatch()
+
+    @staticmethod
+    def unknown() -> Matcher:
+        """A value of a Terraform plan that is known only after apply (an ARN, an id)."""
+        return UnknownMatch()
 
     @staticmethod
     def absent() -> Matcher:

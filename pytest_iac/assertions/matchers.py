@@ -33,6 +33,7 @@ from abc import abstractmethod
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from pytest_iac.assertions.plan_adapter import Unknown
 from pytest_iac.assertions.result import MatchResult
 from pytest_iac.assertions.values import DECODED, MISSING, UNSET, Describable, json_type, render_value
 
@@ -239,6 +240,23 @@ class AnyValueMatch(Matcher):
 
     def matches(self, actual: Any) -> bool:
         return actual is not MISSING and actual is not None
+
+
+class UnknownMatch(Matcher):
+    """A value a plan knows only after apply (see ``plan_adapter.UNKNOWN``)."""
+
+    name = "unknown"
+
+    def test(self, actual: Any) -> MatchResult:
+        result = MatchResult(actual, self.name)
+        if actual is MISSING:
+            return result.fail(self, "missing (expected a value known after apply)")
+        if not isinstance(actual, Unknown):
+            result.fail(self, "expected a value known only after apply, got {actual}", actual=actual)
+        return result
+
+    def matches(self, actual: Any) -> bool:
+        return isinstance(actual, Unknown)
 
 
 class NotMatch(Matcher):

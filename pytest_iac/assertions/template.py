@@ -12,6 +12,7 @@ import copy
 import fnmatch
 import json
 import os
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -286,11 +287,15 @@ class Template:
 
     def _reference_graph(self) -> dict[str, set[str]]:
         if self._references is None:
-            known = set(self._index.entries)
-            self._references = {
-                address: {t for t in _referenced(e.body) if t in known and t != address}
-                for address, e in self._index.entries.items()
-            }
+            instances: dict[str, set[str]] = {}
+            for address in self._index.entries:  # a plan's block address -> its instances
+                instances.setdefault(address, set()).add(address)
+                instances.setdefault(_block_of(address), set()).add(address)
+            self._references = {}
+            for address, e in self._index.entries.items():
+                refs = e.config_references
+                targets = refs if refs is not None else _referenced(e.body)
+                self._references[address] = {t for r in targets for t in instances.get(r, ()) if t != address}
         return self._references
 
     def references_from(self, address: str) -> list[str]:
@@ -306,6 +311,10 @@ class Template:
 
 def _root(props: Any) -> Matcher:
     return Match.any_value() if props is None else Match.as_matcher(props)
+
+
+def _block_of(address: str) -> str:
+    return re.sub(r"\[[^\]]*\]", "", address)
 
 
 def _referenced(body: Any, key: str | None = None) -> Iterator[str]:

@@ -1,8 +1,9 @@
 """What the user named as the stack entry, and the errors that naming can produce.
 
-The entry is one string in one of three forms (``module:callable``, a script such as
-``tap.py``, or an already synthesized ``cdktf.out/`` / ``cdk.tf.json``); this module decides
-which, without importing anything of the user's.
+The entry is one string in one of four forms (``module:callable``, a script such as
+``tap.py``, an already synthesized ``cdktf.out/`` / ``cdk.tf.json``, or a plain Terraform
+module: a directory of ``*.tf`` / ``*.tf.json`` files); this module decides which, without
+importing anything of the user's.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Mapping
 
-EntryKind = Literal["callable", "script", "synthesized"]
+EntryKind = Literal["callable", "script", "synthesized", "module"]
 
 _MODULE_CALLABLE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
 
@@ -33,11 +34,15 @@ class EntrySpec:
     base_dir: Path  # relative paths in ``entry`` are resolved from here
     stack_id: str | None = None
     kwargs: Mapping[str, Any] = field(default_factory=dict)
+    tf_vars: Mapping[str, Any] = field(default_factory=dict)  # a module's input variables
+    var_files: tuple[str, ...] = ()  # a module's .tfvars files, relative to base_dir
 
     @property
     def kind(self) -> EntryKind:
         path = self.path
         if path is not None and path.exists():
+            if path.is_dir() and is_terraform_module(path):
+                return "module"
             return "synthesized" if path.is_dir() or path.suffix == ".json" else "script"
         if _MODULE_CALLABLE.match(self.entry):
             return "callable"
@@ -60,8 +65,17 @@ class EntrySpec:
             )
         return (
             f"stack entry {self.describe()} is not understood. Use 'package.module:callable', "
-            "a path to an entry script such as tap.py, or a synthesized cdktf.out/ or cdk.tf.json."
+            "a path to an entry script such as tap.py, a synthesized cdktf.out/ or cdk.tf.json, "
+            "or a Terraform module directory (*.tf files)."
         )
+
+
+def is_terraform_module(directory: Path) -> bool:
+    """A directory of ``*.tf`` / ``*.tf.json`` files that is not cdktf output (no manifest.json
+    and no cdk.tf.json)."""
+    if (directory / "manifest.json").exists() or (directory / "cdk.tf.json").exists():
+        return False
+    return any(directory.glob("*.tf")) or any(directory.glob("*.tf.json"))
 
 
 def user_traceback(exc: BaseException) -> str:

@@ -35,6 +35,11 @@ OPTIONS = (
            "(default: the class name)", metavar="ID"),
     Option("iac_app_kwargs", "keyword arguments for the entry callable, one KEY=VALUE per "
            "line (VALUE is read as YAML: true, 3, [a, b])", kind="linelist", metavar="KEY=VALUE"),
+    Option("iac_tf_var", "input variable of a Terraform module entry, one KEY=VALUE per line (VALUE "
+           "is read as YAML: true, 3, [a, b]); overrides app.vars of the YAML", kind="linelist",
+           metavar="KEY=VALUE"),
+    Option("iac_terraform_bin", "the terraform binary, or a compatible CLI such as tofu (default: "
+           "$PYTEST_IAC_TERRAFORM, else terraform on PATH)", metavar="PATH"),
     Option("iac_requirements", "requirements YAML: turns the requirement gate on", metavar="PATH"),
     Option("iac_strict", "fail partial runs (-k, -m, --lf, node ids) like full ones, and "
            "fail instead of skip when a tool is missing (for CI)", kind="bool"),

@@ -54,6 +54,8 @@ class AppSpec:
     entry: str | None = None
     stack_id: str | None = None
     kwargs: Mapping[str, Any] = field(default_factory=lambda: types.MappingProxyType({}), hash=False)
+    vars: Mapping[str, Any] = field(default_factory=lambda: types.MappingProxyType({}), hash=False)
+    var_files: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

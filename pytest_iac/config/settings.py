@@ -9,6 +9,7 @@ are imported here: this module is loaded with the plugin.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
@@ -75,7 +76,7 @@ class Settings:
     cache: bool = False
     cache_clear: bool = False
     terraform_plugin_dir: Path | None = None  # option, ini, else $PYTEST_IAC_TF_PLUGIN_DIR
-    terraform: str | None = None  # $PYTEST_IAC_TERRAFORM; None: terraform on PATH
+    terraform: str | None = None  # --iac-terraform-bin, ini, else $PYTEST_IAC_TERRAFORM; None: PATH
     env: Environment = field(default_factory=Environment)
     deploy: DeploySettings | None = None  # None: refused, see deploy_refused
     deploy_refused: str | None = None
@@ -94,14 +95,13 @@ def resolve(config: pytest.Config) -> Settings:
     sources: dict[str, str] = {}
     env = Environment.read()
     requirements = _load_requirements(config, sources)
-    entry = _entry(config, requirements, sources)
-    strict = bool(raw_setting(config, "iac_strict")[0])
     plugin_dir = _plugin_dir(config, env, sources)
-    if env.terraform:
-        sources["terraform"] = "PYTEST_IAC_TERRAFORM"
+    entry = _entry(config, requirements, sources, plugin_dir)
+    strict = bool(raw_setting(config, "iac_strict")[0])
+    terraform = _terraform_bin(config, env, sources)
     deploy, refused = None, None
     try:
-        deploy = resolve_deploy(config, requirements, strict=strict, plugin_dir=plugin_dir, terraform=env.terraform)
+        deploy = resolve_deploy(config, requirements, strict=strict, plugin_dir=plugin_dir, terraform=terraform)
     except DeployRefused as exc:
         refused = str(exc)
     return Settings(
@@ -113,7 +113,7 @@ def resolve(config: pytest.Config) -> Settings:
         coverage=_coverage(config, requirements, entry) if requirements else None,
         checks=_checks_on(config, requirements is not None, entry is not None),
         terraform_plugin_dir=plugin_dir,
-        terraform=env.terraform,
+        terraform=terraform,
         lazy_providers=not raw_setting(config, "iac_no_lazy_providers")[0],
         cache=_choice(config, "iac_cache", auto=not env.ci),
         cache_clear=bool(raw_setting(config, "iac_cache_clear")[0]),
@@ -169,7 +169,7 @@ def _source(base: Path, source: str) -> str:
 def _entry_sources(entry: EntrySpec | None) -> list[str]:
     """Default source: the top-level package of a module:callable entry, or the directory of
     an entry script; an already synthesized entry has no Python to measure."""
-    if entry is None or entry.kind == "synthesized":
+    if entry is None or entry.kind in ("synthesized", "module"):
         return []
     if entry.kind == "script":
         assert entry.path is not None
@@ -208,6 +208,17 @@ def _plugin_dir(config: pytest.Config, env: Environment, sources: dict[str, str]
     return None
 
 
+def _terraform_bin(config: pytest.Config, env: Environment, sources: dict[str, str]) -> str | None:
+    value, origin, base = raw_setting(config, "iac_terraform_bin")
+    if value:
+        sources["terraform"] = origin
+        text = os.path.expanduser(str(value))
+        return str((base / text).resolve()) if os.sep in text and not os.path.isabs(text) else text
+    if env.terraform:
+        sources["terraform"] = "PYTEST_IAC_TERRAFORM"
+    return env.terraform
+
+
 def _load_requirements(config: pytest.Config, sources: dict[str, str]) -> RequirementsFile | None:
     value, origin, base = raw_setting(config, "iac_requirements")
     if not value:
@@ -231,7 +242,8 @@ def _display(path: Path, start: Path) -> str:
 
 
 def _entry(
-    config: pytest.Config, requirements: RequirementsFile | None, sources: dict[str, str]
+    config: pytest.Config, requirements: RequirementsFile | None, sources: dict[str, str],
+    plugin_dir: Path | None = None,
 ) -> EntrySpec | None:
     from pytest_iac.config.entry import EntryError, EntrySpec
 
@@ -246,21 +258,34 @@ def _entry(
     stack_id = raw_setting(config, "iac_stack_id")[0] or (app.stack_id if app else None)
     kwargs = dict(app.kwargs) if app else {}
     kwargs.update(_kwargs(config))
-    spec = EntrySpec(entry=value, origin=origin, base_dir=base, stack_id=stack_id, kwargs=kwargs)
+    tf_vars = dict(app.vars) if app else {}
+    tf_vars.update(_kwargs(config, "iac_tf_var", identifier=False))
+    var_files: tuple[str, ...] = ()
+    if app and app.var_files:
+        yaml_dir = Path(requirements.path).parent  # type: ignore[union-attr]
+        var_files = tuple(str((yaml_dir / f).resolve()) for f in app.var_files)
+    spec = EntrySpec(entry=value, origin=origin, base_dir=base, stack_id=stack_id, kwargs=kwargs,
+                     tf_vars=tf_vars, var_files=var_files)
     try:
-        spec.kind  # noqa: B018 - a wrong form is a usage error now, not a failure in every test
+        if spec.kind == "module":  # a wrong form or a module that cannot be planned: a usage error now
+            from pytest_iac.synthesis.plan_inputs import check_module
+
+            check_module(spec, plugin_dir)
     except EntryError as exc:
         raise pytest.UsageError(str(exc)) from None
     return spec
 
 
-def _kwargs(config: pytest.Config) -> dict[str, Any]:
-    lines, origin, _ = raw_setting(config, "iac_app_kwargs")
+def _kwargs(config: pytest.Config, name: str = "iac_app_kwargs", *, identifier: bool = True) -> dict[str, Any]:
+    lines, origin, _ = raw_setting(config, name)
     parsed: dict[str, Any] = {}
     for line in lines or []:
         key, sep, text = line.partition("=")
         key = key.strip()
-        if not sep or not key.isidentifier():
+        if not sep or not (key.isidentifier() if identifier else re.fullmatch(r"[A-Za-z_][\w-]*", key)):
+            if not identifier:
+                raise pytest.UsageError(f"{origin}: {line!r} is not KEY=VALUE with KEY a Terraform "
+                                        "variable name (example: environment=test)")
             raise pytest.UsageError(
                 f"{origin}: {line!r} is not KEY=VALUE with KEY a Python identifier "
                 "(example: environment_suffix=test)"

@@ -46,7 +46,8 @@ _SPEC: dict[str, dict[str, tuple[str, str]]] = {
          "coverage": ("coverage?", "{fail_under: 100}"), "checks": ("checks?", "{ignore: [plaintext-secrets]}"),
          "deployment": ("deployment?", "{target: local}")},
     "app": {"entry": ("text?", "my_pkg.stack:MyStack"), "stack_id": ("text?", "payments"),
-            "kwargs": ("kwargs", "{aws_region: us-east-1}")},
+            "kwargs": ("kwargs", "{aws_region: us-east-1}"), "vars": ("tfvars", "{environment: test}"),
+            "var_files": ("[text]", "test.tfvars")},
     "requirements[]": {"id": ("id", "PAY-001"), "description": ("text", "VPC spans 3 AZs"),
                        "kind": ("kind", "unit"), "markers": ("[marker]", "vpc"), "checks": ("[check]", "validate")},
     "coverage": {"fail_under": ("percent", "90"), "source": ("[text]", "my_package"),
@@ -383,6 +384,18 @@ class _Parser:
                           f"Use the constructor's parameter name, e.g. {re.sub(r'[^A-Za-z0-9_]', '_', name)!r}.")
             kwargs[name] = self.value(value)
         return types.MappingProxyType(kwargs)
+
+    def read_tfvars(self, node: Node, key: str, example: str) -> Mapping[str, Any]:
+        """A Terraform module's input variables: names as terraform allows them."""
+        tf_vars: dict[str, Any] = {}
+        if node.id == "scalar" and self.value(node) is None:
+            return types.MappingProxyType(tf_vars)
+        for name, (knode, value) in self.pairs(node, "'vars'", f"vars: {example}").items():
+            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", name):
+                self.fail(knode, f"'vars' key {name!r} is not a Terraform variable name",
+                          "Use the name of the module's variable block.")
+            tf_vars[name] = self.value(value)
+        return types.MappingProxyType(tf_vars)
 
     def file(self, root: Node, real: str) -> RequirementsFile:
         self.check_tree(root)

@@ -49,9 +49,10 @@ class DeployError(Exception):
 
 
 def override_config(config: Mapping[str, Any], *, endpoint: str | None,
-                    allowed_account: str | None = None) -> dict[str, Any]:
+                    allowed_account: str | None = None, offline: bool = False) -> dict[str, Any]:
     """The override file's content: local state, and for a local endpoint every AWS provider
-    configuration (aliases too) pointed at it with dummy keys."""
+    configuration (aliases too) pointed at it with dummy keys; ``offline`` (a plan that calls no
+    endpoint): the dummy keys and skipped account checks without endpoints."""
     override: dict[str, Any] = {"terraform": {"backend": {"local": {"path": STATE_FILE}}}}
     blocks = (config.get("provider") or {}).get("aws") or [{}]
     blocks = blocks if isinstance(blocks, list) else [blocks]
@@ -59,16 +60,17 @@ def override_config(config: Mapping[str, Any], *, endpoint: str | None,
     aws = []
     for block in blocks:
         settings: dict[str, Any] = {"alias": block["alias"]} if isinstance(block, dict) and block.get("alias") else {}
-        if endpoint is not None:
+        if endpoint is not None or offline:
             settings.update(
                 access_key=DUMMY_KEY, secret_key=DUMMY_KEY, skip_credentials_validation=True,
                 skip_requesting_account_id=True, skip_metadata_api_check=True, s3_use_path_style=True,
-                endpoints=[{service: endpoint for service in services}],
             )
+        if endpoint is not None:
+            settings["endpoints"] = [{service: endpoint for service in services}]
         if allowed_account is not None:
             settings["allowed_account_ids"] = [allowed_account]
         aws.append(settings)
-    if endpoint is not None or allowed_account is not None:
+    if endpoint is not None or allowed_account is not None or offline:
         override["provider"] = {"aws": aws}
     return override
 

@@ -47,9 +47,11 @@ def session_synthesis(config: pytest.Config) -> Synthesis:
         raise SynthesisFailed(NO_ENTRY)
     workdir = Path(tempfile.mkdtemp(prefix="pytest-iac-synth-"))
     state.cleanup.append(lambda: shutil.rmtree(workdir, ignore_errors=True))
-    cache = synth_cache(config) if spec.kind != "synthesized" else None
+    cache = synth_cache(config) if spec.kind not in ("synthesized", "module") else None
     try:
-        if cache is None:
+        if spec.kind == "module":
+            synthesis = _plan(config, spec, workdir)
+        elif cache is None:
             synthesis = synthesize(spec, workdir)
         else:
             synthesis = _through_cache(cache, spec, workdir, state)
@@ -75,6 +77,20 @@ def synth_cache(config: pytest.Config) -> SynthCache | None:
     if isinstance(role(config), Worker) and run_id:
         return SynthCache(Path(tempfile.gettempdir()) / f"pytest-iac-run-{run_id}")
     return None
+
+
+def _plan(config: pytest.Config, spec: EntrySpec, workdir: Path) -> Synthesis:
+    """A Terraform module's plan, through the plan cache when the synthesis cache would be used."""
+    from pytest_iac.synthesis.plan_cache import session_plan
+
+    settings = config.stash[STATE].settings
+    use_cache = settings.cache and getattr(config, "cache", None) is not None
+    run_id = settings.env.xdist_run_id
+    directory = (Path(config.cache.mkdir("pytest-iac")) / "plan" if use_cache
+                 else Path(tempfile.gettempdir()) / f"pytest-iac-run-{run_id}" / "plan"
+                 if isinstance(role(config), Worker) and run_id else None)
+    return session_plan(spec, workdir, terraform=settings.terraform, plugin_dir=settings.terraform_plugin_dir,
+                        cache_dir=directory)
 
 
 def cache_dir(config: pytest.Config) -> Path:

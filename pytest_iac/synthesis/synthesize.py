@@ -285,7 +285,8 @@ def _read_synthesized(
         if not paths:
             raise EntryError(
                 f"stack entry {spec.describe()}: {location} holds no synthesized stack "
-                "(no manifest.json, stacks/*/cdk.tf.json or cdk.tf.json). Run 'cdktf synth' first."
+                "(no manifest.json, stacks/*/cdk.tf.json or cdk.tf.json) and is no Terraform module "
+                "(no *.tf or *.tf.json files). Run 'cdktf synth' first, or name the module's directory."
             )
         stacks = {name: _load_stack(spec, name, path) for name, path in paths.items()}
     timings = dict(timings, total=time.perf_counter() - started)

@@ -1,0 +1,172 @@
+"""A plain Terraform module as the entry: its plan, made offline in a private copy, read as a
+Synthesis whose one stack is the plan seen through ``plan_adapter``.
+
+``terraform init -backend=false`` (providers from the offline mirror), ``plan -refresh=false``
+and ``show -json`` run in a copy of the module: the user's tree is never written to, and an
+override file (the deploy tier's) gives every AWS provider block dummy credentials and skips the
+calls that need an account. A failure is one ``EntryError`` with terraform's own diagnostics,
+each as ``file:line`` in the user's module.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pytest_iac.config.entry import EntryError, EntrySpec
+from pytest_iac.synthesis.synthesize import SynthesizedStack, Synthesis
+
+__all__ = ["PLAN_FILE", "PlanSynthesis", "plan_module", "read_plan"]
+
+PLAN_FILE = "plan.json"
+VARS_FILE = "zz-pytest-iac.tfvars.json"
+INIT_TIMEOUT, PLAN_TIMEOUT = 300.0, 900.0
+_COPY_IGNORED = shutil.ignore_patterns(".terraform", ".terraform.lock.hcl", "*.tfstate", "*.tfstate.backup",
+                                       ".git", "__pycache__", ".pytest_cache")
+
+
+@dataclass
+class PlanSynthesis(Synthesis):
+    """The plan of a Terraform module: ``.plan`` (terraform's JSON), ``.module_dir`` (the user's
+    module), ``.module_dirs`` (module path -> its source directory, ``""`` the root)."""
+
+    plan: dict[str, Any] = field(default_factory=dict, repr=False)
+    module_dir: Path = Path(".")
+    module_dirs: dict[str, Path] = field(default_factory=dict)
+
+    def addresses(self) -> list[str]:
+        return [f"{name}:{address}" for name in self.stacks for address in self.stack(name).resource_addresses]
+
+    def summary(self) -> dict[str, Any]:
+        return {**super().summary(), "kind": "terraform module", "module": str(self.module_dir)}
+
+
+def read_plan(spec: EntrySpec, plan: dict[str, Any], timings: dict[str, float]) -> PlanSynthesis:
+    """The Synthesis of a module's plan JSON (a fresh plan or the cache's copy)."""
+    from pytest_iac.assertions.plan_adapter import template_config
+
+    assert spec.path is not None
+    name = spec.path.name
+    config = template_config(plan, name)
+    stack = SynthesizedStack(name=name, path=spec.path / PLAN_FILE, config=config)
+    return PlanSynthesis(entry=spec.entry, outdir=spec.path, manifest={}, stacks={name: stack}, timings=timings,
+                         plan=plan, module_dir=spec.path, module_dirs=module_dirs(plan, spec.path))
+
+
+def module_dirs(plan: dict[str, Any], root: Path) -> dict[str, Path]:
+    """Module path (``module.m.module.n``) -> the directory of its local source."""
+    found = {"": root}
+
+    def walk(module: dict[str, Any], prefix: str, directory: Path) -> None:
+        for name, call in module.get("module_calls", {}).items():
+            source = str(call.get("source", ""))
+            if not source.startswith(("./", "../")):
+                continue  # a registry or remote module: its files are not the user's
+            path = f"{prefix}module.{name}"
+            child = (directory / source).resolve()
+            found[path] = child
+            walk(call.get("module", {}), path + ".", child)
+
+    walk(plan.get("configuration", {}).get("root_module", {}), "", root)
+    return found
+
+
+def plan_module(spec: EntrySpec, workdir: Path, *, terraform: str, plugin_dirs: list[Path]) -> PlanSynthesis:
+    """Plan ``spec``'s module in a copy under ``workdir``; ``EntryError`` on any failure."""
+    from pytest_iac.terraform.process import run
+    from pytest_iac.terraform.errors import TerraformError, TerraformUnavailable
+
+    assert spec.path is not None
+    started = time.perf_counter()
+    copy = workdir / "module"
+    shutil.copytree(spec.path, copy, ignore=_COPY_IGNORED, symlinks=False)
+    _write_override(copy)
+    var_args = _var_args(spec, copy)
+    env = _env(workdir)
+    timings: dict[str, float] = {}
+    try:
+        began = time.perf_counter()
+        init = run([terraform, "init", "-backend=false", "-input=false", "-no-color",
+                    *(f"-plugin-dir={d}" for d in plugin_dirs)],
+                   cwd=copy, env=env, timeout=INIT_TIMEOUT, what="terraform init", check=False)
+        timings["init"] = time.perf_counter() - began
+        if init.returncode != 0:
+            raise EntryError(_init_error(spec, init.stdout + init.stderr, plugin_dirs))
+        began = time.perf_counter()
+        plan = run([terraform, "plan", "-refresh=false", "-input=false", "-no-color", "-lock=false", "-json",
+                    "-out=plan.bin", *var_args], cwd=copy, env=env, timeout=PLAN_TIMEOUT, what="terraform plan",
+                   check=False)
+        timings["plan"] = time.perf_counter() - began
+        if plan.returncode != 0:
+            raise EntryError(_plan_error(spec, plan.stdout, plan.stderr, copy))
+        began = time.perf_counter()
+        shown = run([terraform, "show", "-json", "-no-color", "plan.bin"], cwd=copy, env=env, timeout=PLAN_TIMEOUT,
+                    what="terraform show")
+        timings["show"] = time.perf_counter() - began
+    except TerraformUnavailable as exc:
+        raise EntryError(f"stack entry {spec.describe()} is a Terraform module, and {exc}") from None
+    except TerraformError as exc:
+        raise EntryError(f"stack entry {spec.describe()}: {exc}") from None
+    try:
+        data = json.loads(shown.stdout)
+    except ValueError:
+        raise EntryError(f"stack entry {spec.describe()}: terraform show -json gave no JSON") from None
+    (workdir / PLAN_FILE).write_text(shown.stdout, encoding="utf-8")
+    timings["total"] = time.perf_counter() - started
+    return read_plan(spec, data, timings)
+
+
+def _write_override(copy: Path) -> None:
+    """The deploy tier's override file, offline: for each root ``provider "aws"`` block (and a
+    plain provider file when the module has none, since an override cannot add a block)."""
+    from pytest_iac.deploy.apply import OVERRIDE_FILE, override_config
+    from pytest_iac.terraform.hcl_blocks import module_blocks
+
+    every = module_blocks(copy)
+    blocks = [b for b in every if b.kind == "provider" and b.type == "aws"]
+    if not blocks and not any(b.type.startswith("aws_") for b in every) and not any(b.kind == "module" for b in every):
+        return
+    provider = {"aws": [{"alias": b.name} if b.name else {} for b in blocks]}
+    override = override_config({"provider": provider}, endpoint=None, offline=True)
+    override.pop("terraform", None)  # -backend=false: no backend to override
+    if blocks:
+        (copy / OVERRIDE_FILE).write_text(json.dumps(override, indent=2) + "\n", encoding="utf-8")
+    else:
+        (copy / "zz_pytest_iac_provider.tf.json").write_text(json.dumps(override, indent=2) + "\n", encoding="utf-8")
+
+
+def _var_args(spec: EntrySpec, copy: Path) -> list[str]:
+    args = [f"-var-file={Path(f).resolve()}" for f in spec.var_files]
+    if spec.tf_vars:
+        (copy / VARS_FILE).write_text(json.dumps(dict(spec.tf_vars)), encoding="utf-8")
+        args.append(f"-var-file={VARS_FILE}")
+    return args
+
+
+def _env(workdir: Path) -> dict[str, str]:
+    from pytest_iac.deploy.apply import DUMMY_KEY
+    from pytest_iac.terraform.workdir import private_cli_config, terraform_env
+
+    env = terraform_env(private_cli_config(workdir / "terraform.tfrc"))
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_CONFIG_FILE",
+                 "AWS_SHARED_CREDENTIALS_FILE", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"):
+        env.pop(name, None)
+    env.update(AWS_ACCESS_KEY_ID=DUMMY_KEY, AWS_SECRET_ACCESS_KEY=DUMMY_KEY, AWS_EC2_METADATA_DISABLED="true")
+    env.setdefault("AWS_DEFAULT_REGION", env.get("AWS_REGION", "us-east-1"))
+    return env
+
+
+def _init_error(spec: EntrySpec, output: str, plugin_dirs: list[Path]) -> str:
+    from pytest_iac.terraform.plan_errors import init_error
+
+    return init_error(spec.describe(), spec.path, output, plugin_dirs)  # type: ignore[arg-type]
+
+
+def _plan_error(spec: EntrySpec, stdout: str, stderr: str, copy: Path) -> str:
+    from pytest_iac.terraform.plan_errors import plan_error
+
+    return plan_error(spec.describe(), spec.path, copy, stdout, stderr)  # type: ignore[arg-type]

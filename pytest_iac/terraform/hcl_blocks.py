@@ -1,0 +1,162 @@
+"""The blocks of a Terraform module's files, each with its file and first line.
+
+Only to map blocks to lines (block coverage, the provider blocks an override file may
+override): terraform itself parses and evaluates the module. The ``hcl2`` module (python-hcl2,
+or checkov's fork bc-python-hcl2, which installs the same module) is imported on first use
+(~0.2 s); a file it cannot read, or a block it gives no line for, falls back to a search for the
+block's header, so a parser gap never hides a block.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Block", "module_blocks", "module_files", "required_providers"]
+
+COUNTED = ("resource", "data", "module", "output", "variable")
+_SKIPPED_DIRS = frozenset({".terraform", ".git"})
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # resource, data, module, output, variable, provider
+    type: str  # the resource / data type; "" for the others
+    name: str  # the block's name (a provider's alias, "" without one)
+    file: Path
+    line: int
+    validated: bool = False  # a variable with a validation block
+    required: bool = False  # a variable without a default
+    body: Any = None  # what the parser gave (None for a scanned header)
+
+    @property
+    def address(self) -> str:
+        """The block's address inside its module: ``aws_sqs_queue.q``, ``data.aws_region.r``,
+        ``module.m``, ``output.arn``, ``var.n``."""
+        prefix = {"resource": "", "data": "data.", "module": "module.", "output": "output.", "variable": "var.",
+                  "provider": "provider."}[self.kind]
+        return prefix + (f"{self.type}.{self.name}" if self.type else self.name)
+
+
+def module_files(directory: Path) -> list[Path]:
+    """The ``*.tf`` and ``*.tf.json`` files of one module (not of its subdirectories), sorted."""
+    return sorted(p for p in directory.iterdir() if p.is_file() and p.name.endswith((".tf", ".tf.json")))
+
+
+def module_blocks(directory: Path) -> list[Block]:
+    """Every block of the module in ``directory``, in file and line order."""
+    blocks: list[Block] = []
+    for path in module_files(directory):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        parsed = _parse_json(text) if path.name.endswith(".json") else _parse_hcl(text)
+        blocks.extend(_blocks(parsed, text, path) if parsed is not None else _scan(text, path))
+    return sorted(blocks, key=lambda b: (str(b.file), b.line))
+
+
+def _parse_hcl(text: str) -> dict[str, Any] | None:
+    try:
+        import hcl2
+    except ImportError:
+        return None
+    try:
+        try:
+            return hcl2.loads(text, with_meta=True)  # type: ignore[call-arg]  # python-hcl2 >= 4
+        except TypeError:
+            return hcl2.loads(text)  # bc-python-hcl2 always adds __start_line__
+    except Exception:  # noqa: BLE001 - a syntax error is terraform's to report, with its file:line
+        return None
+
+
+def _parse_json(text: str) -> dict[str, Any] | None:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    return {kind: [value] if isinstance(value, dict) else value for kind, value in data.items()}
+
+
+def _unquote(label: str) -> str:
+    return label[1:-1] if len(label) >= 2 and label[0] == label[-1] == '"' else label
+
+
+def required_providers(directory: Path) -> dict[str, dict[str, Any]]:
+    """``terraform { required_providers { ... } }`` of a module: local name -> source and version."""
+    found: dict[str, dict[str, Any]] = {}
+    for path in module_files(directory):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        parsed = _parse_json(text) if path.name.endswith(".json") else _parse_hcl(text)
+        for block in (parsed or {}).get("terraform", []) or []:
+            for group in (block.get("required_providers") or []) if isinstance(block, dict) else []:
+                for name, spec in (group.items() if isinstance(group, dict) else ()):
+                    spec = spec[0] if isinstance(spec, list) and spec else spec
+                    if isinstance(spec, str):
+                        spec = {"version": spec}
+                    if isinstance(spec, dict) and not name.startswith("__"):
+                        found[_unquote(name)] = {k: v for k, v in spec.items() if k in ("source", "version")}
+    return found
+
+
+def _blocks(parsed: dict[str, Any], text: str, path: Path) -> list[Block]:
+    found: list[Block] = []
+    for kind in (*COUNTED, "provider"):
+        for group in parsed.get(kind, []) or []:
+            if not isinstance(group, dict):
+                continue
+            for first, body in group.items():
+                first = _unquote(first)
+                if first.startswith("__"):
+                    continue
+                if kind in ("resource", "data"):
+                    for name, inner in (body or {}).items() if isinstance(body, dict) else ():
+                        if not name.startswith("__"):
+                            found.append(_block(kind, first, _unquote(name), inner, text, path))
+                elif kind == "provider":
+                    for inner in body if isinstance(body, list) else [body]:
+                        alias = inner.get("alias") if isinstance(inner, dict) else None
+                        alias = alias[0] if isinstance(alias, list) and alias else alias
+                        found.append(_block(kind, "", str(alias or ""), inner, text, path, label=first))
+                else:
+                    for inner in body if isinstance(body, list) else [body]:
+                        found.append(_block(kind, "", first, inner, text, path))
+    return found
+
+
+def _block(kind: str, rtype: str, name: str, body: Any, text: str, path: Path, label: str | None = None) -> Block:
+    line = body.get("__start_line__") if isinstance(body, dict) else None
+    if not isinstance(line, int):
+        line = _header_line(text, kind, [rtype, name] if rtype else [label or name])
+    validated = kind == "variable" and isinstance(body, dict) and bool(body.get("validation"))
+    required = kind == "variable" and isinstance(body, dict) and "default" not in body
+    return Block(kind, label or rtype if kind == "provider" else rtype, name, path, line, validated, required,
+                 body if kind in ("terraform", "provider") else None)
+
+
+def _header_line(text: str, kind: str, labels: list[str]) -> int:
+    """The line of ``kind "a" "b" {`` in HCL, or of the innermost label's key in JSON."""
+    hcl = r"^[ \t]*" + kind + "".join(rf'\s+"?{re.escape(label)}"?' for label in labels) + r"\s*\{"
+    match = re.search(hcl, text, re.M)
+    if match is None:
+        match = re.search(rf'"{re.escape(labels[-1])}"\s*:', text)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def _scan(text: str, path: Path) -> list[Block]:
+    """Headers only, for a file the parser could not read."""
+    found = []
+    pattern = r'^[ \t]*(resource|data|module|output|variable|provider)\s+"([^"]+)"(?:\s+"([^"]+)")?\s*\{'
+    for match in re.finditer(pattern, text, re.M):
+        kind, first, second = match.groups()
+        line = text.count("\n", 0, match.start(1)) + 1
+        if kind in ("resource", "data"):
+            found.append(Block(kind, first, second or "", path, line))
+        elif kind == "provider":
+            found.append(Block(kind, first, "", path, line))
+        else:
+            found.append(Block(kind, "", first, path, line, kind == "variable" and "validation" in text[match.end():]
+                               .split("\nvariable", 1)[0]))
+    return found
