@@ -47,6 +47,7 @@ class Environment:
     github_step_summary: str | None = None  # GITHUB_STEP_SUMMARY: where the Markdown report is appended
     aws_region: str | None = None  # AWS_REGION, else AWS_DEFAULT_REGION
     xdist_run_id: str | None = None  # PYTEST_XDIST_TESTRUNUID: shared by the workers of one run
+    tf_vars: Mapping[str, str] = field(default_factory=dict)  # TF_VAR_*: a module entry's variables
 
     @classmethod
     def read(cls, environ: Mapping[str, str] = os.environ) -> Environment:
@@ -57,6 +58,7 @@ class Environment:
             github_step_summary=environ.get("GITHUB_STEP_SUMMARY") or None,
             aws_region=environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or None,
             xdist_run_id=environ.get("PYTEST_XDIST_TESTRUNUID") or None,
+            tf_vars={k[len("TF_VAR_"):]: v for k, v in environ.items() if k.startswith("TF_VAR_")},
         )
 
 
@@ -96,7 +98,7 @@ def resolve(config: pytest.Config) -> Settings:
     env = Environment.read()
     requirements = _load_requirements(config, sources)
     plugin_dir = _plugin_dir(config, env, sources)
-    entry = _entry(config, requirements, sources, plugin_dir)
+    entry = _entry(config, requirements, sources, plugin_dir, env)
     strict = bool(raw_setting(config, "iac_strict")[0])
     terraform = _terraform_bin(config, env, sources)
     deploy, refused = None, None
@@ -243,7 +245,7 @@ def _display(path: Path, start: Path) -> str:
 
 def _entry(
     config: pytest.Config, requirements: RequirementsFile | None, sources: dict[str, str],
-    plugin_dir: Path | None = None,
+    plugin_dir: Path | None = None, env: Environment | None = None,
 ) -> EntrySpec | None:
     from pytest_iac.config.entry import EntryError, EntrySpec
 
@@ -270,7 +272,7 @@ def _entry(
         if spec.kind == "module":  # a wrong form or a module that cannot be planned: a usage error now
             from pytest_iac.synthesis.plan_inputs import check_module
 
-            check_module(spec, plugin_dir)
+            check_module(spec, plugin_dir, (env or Environment()).tf_vars)
     except EntryError as exc:
         raise pytest.UsageError(str(exc)) from None
     return spec

@@ -18,6 +18,7 @@ import shutil
 import time
 import uuid
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 from pytest_iac.config.entry import EntryError, EntrySpec
@@ -30,7 +31,7 @@ _SKIPPED = frozenset({".terraform", ".git", "__pycache__", ".pytest_cache"})
 
 
 def session_plan(spec: EntrySpec, workdir: Path, *, terraform: str | None, plugin_dir: Path | None,
-                 cache_dir: Path | None) -> PlanSynthesis:
+                 cache_dir: Path | None, env_vars: Mapping[str, str]) -> PlanSynthesis:
     """The module's plan: from the cache when its key and recorded trees still match, else made."""
     from pytest_iac.terraform.mirror import plugin_dir_candidates
 
@@ -43,7 +44,7 @@ def session_plan(spec: EntrySpec, workdir: Path, *, terraform: str | None, plugi
     cache = PlanCache(cache_dir) if cache_dir is not None else None
     if cache is None:
         return plan_module(spec, workdir, terraform=binary, plugin_dirs=dirs)
-    key = cache.key(spec, binary, dirs)
+    key = cache.key(spec, binary, dirs, env_vars)
     cache.directory.mkdir(parents=True, exist_ok=True)
     with open(cache.directory / f"{key}.lock", "w") as lock:  # xdist workers: one plans, the others reuse it
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -70,7 +71,7 @@ class PlanCache:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
 
-    def key(self, spec: EntrySpec, binary: str, plugin_dirs: list[Path]) -> str:
+    def key(self, spec: EntrySpec, binary: str, plugin_dirs: list[Path], env_vars: Mapping[str, str]) -> str:
         from importlib import metadata
 
         assert spec.path is not None
@@ -85,7 +86,7 @@ class PlanCache:
             "tree": digest_tree(spec.path),
             "vars": dict(spec.tf_vars),
             "var_files": {f: _digest_file(Path(f)) for f in spec.var_files},
-            "tf_var_env": {k: v for k, v in os.environ.items() if k.startswith("TF_VAR_")},
+            "tf_var_env": dict(env_vars),
             "terraform": [os.path.realpath(binary), stat.st_size, stat.st_mtime_ns],
             "mirror": [str(d) for d in plugin_dirs],
             "pytest_iac": version,

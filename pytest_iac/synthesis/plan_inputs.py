@@ -19,13 +19,13 @@ from pytest_iac.config.entry import EntryError, EntrySpec
 __all__ = ["check_module"]
 
 
-def check_module(spec: EntrySpec, plugin_dir: Path | None, environ: Mapping[str, str] = os.environ) -> None:
-    """``EntryError`` naming what is missing and how to give it."""
+def check_module(spec: EntrySpec, plugin_dir: Path | None, env_vars: Mapping[str, str]) -> None:
+    """``EntryError`` naming what is missing and how to give it (``env_vars``: ``TF_VAR_*`` by name)."""
     from pytest_iac.terraform.hcl_blocks import module_blocks
 
     assert spec.path is not None
     blocks = module_blocks(spec.path)
-    given = set(spec.tf_vars) | {k[len("TF_VAR_"):] for k in environ if k.startswith("TF_VAR_")}
+    given = set(spec.tf_vars) | set(env_vars)
     files = [Path(f) for f in spec.var_files]
     files += [p for p in sorted(spec.path.iterdir()) if p.name in ("terraform.tfvars", "terraform.tfvars.json")
               or p.name.endswith((".auto.tfvars", ".auto.tfvars.json"))]

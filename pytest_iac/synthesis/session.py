@@ -90,7 +90,7 @@ def _plan(config: pytest.Config, spec: EntrySpec, workdir: Path) -> Synthesis:
                  else Path(tempfile.gettempdir()) / f"pytest-iac-run-{run_id}" / "plan"
                  if isinstance(role(config), Worker) and run_id else None)
     return session_plan(spec, workdir, terraform=settings.terraform, plugin_dir=settings.terraform_plugin_dir,
-                        cache_dir=directory)
+                        cache_dir=directory, env_vars=settings.env.tf_vars)
 
 
 def cache_dir(config: pytest.Config) -> Path:

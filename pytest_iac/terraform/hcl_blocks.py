@@ -157,6 +157,8 @@ def _scan(text: str, path: Path) -> list[Block]:
         elif kind == "provider":
             found.append(Block(kind, first, "", path, line))
         else:
-            found.append(Block(kind, "", first, path, line, kind == "variable" and "validation" in text[match.end():]
-                               .split("\nvariable", 1)[0]))
+            rest = re.split(r"\n(?=[A-Za-z])", text[match.end():], maxsplit=1)[0]  # up to the next top-level block
+            variable = kind == "variable"
+            found.append(Block(kind, "", first, path, line, variable and "validation" in rest,
+                               variable and re.search(r"^\s*default\s*=", rest, re.M) is None))
     return found
