@@ -115,6 +115,8 @@ def pytest_report_header(config: pytest.Config) -> str | None:
             "workers": f"line coverage of {', '.join(_short(s) for s in cov.sources)} (min {cov.fail_under:g}%, from workers)",
             "pytest-cov": f"line coverage (min {cov.fail_under:g}%) reusing pytest-cov's measurement",
         }.get(config.stash[STATE].cov_mode or "", "line coverage: nothing to measure")
+        if settings.entry is not None and settings.entry.kind == "module":
+            measured = f"block coverage of the module's .tf files (min {cov.fail_under:g}%)"
         parts.append(measured)
     return "iac: " + ", ".join(parts)
 

@@ -228,6 +228,9 @@ class Template:
                                  + did_you_mean("outputs", name, sorted(outputs)))
         root = _root(props)
         tested = {n: root.test(o).finish() for n, o in named.items()}
+        for n, r in tested.items():
+            if r.is_success and props is not None:  # values asserted on: a module's block coverage counts it
+                self._examine(f"output.{n}")
         if any(r.is_success for r in tested.values()):
             return
         masked = {n for n, o in named.items() if isinstance(o, Mapping) and o.get("sensitive") is True}

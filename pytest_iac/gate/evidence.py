@@ -33,7 +33,7 @@ def evaluate(
     coverage = resources = None
     cov = state.settings.coverage
     if cov is not None:
-        coverage = _line_coverage(cov, evidence, rootdir, problems, gated)
+        coverage = _line_coverage(state, cov, evidence, rootdir, problems, gated)
         resources = _resource_coverage(cov.resource_fail_under, evidence, gated)
     missing = [t.nodeid for t in tests if t.selected and t.nodeid not in outcomes]
     results = requirement_results(requirements.requirements, tests, outcomes, evidence.partial)
@@ -50,10 +50,13 @@ def evaluate(
     return verdict
 
 
-def _line_coverage(cov: Any, evidence: Evidence, rootdir: Path, problems: list[str],
+def _line_coverage(state: State, cov: Any, evidence: Evidence, rootdir: Path, problems: list[str],
                    gated: list[str]) -> LineCoverageFigure:
     from pytest_iac.gate.linecov import report
 
+    entry = state.settings.entry
+    if entry is not None and entry.kind == "module":
+        return _block_coverage(entry.path, cov.fail_under, evidence, rootdir, gated)
     if not cov.sources:
         return LineCoverageFigure(None, cov.fail_under,
                                   note="no Python source to measure (the entry is synthesized output)")
@@ -68,6 +71,20 @@ def _line_coverage(cov: Any, evidence: Evidence, rootdir: Path, problems: list[s
     elif result.percent < cov.fail_under:
         gated.append(f"Required line coverage of {cov.fail_under:g}% not reached. Total coverage: {result.percent:.2f}%")
     return result.figure(cov.fail_under)
+
+
+def _block_coverage(module: Path, fail_under: float, evidence: Evidence, rootdir: Path,
+                    gated: list[str]) -> LineCoverageFigure:
+    """A Terraform module's line-coverage figure: its blocks (see gate/blockcov.py)."""
+    from pytest_iac.gate.blockcov import block_coverage
+
+    result = block_coverage(module, evidence.examined, rootdir)
+    note = f"block coverage of the module's .tf files ({result.statements} blocks)"
+    if result.percent is None:
+        gated.append(f"block coverage not measured: {result.problem}")
+    elif result.percent < fail_under:
+        gated.append(f"Required block coverage of {fail_under:g}% not reached. Total coverage: {result.percent:.2f}%")
+    return LineCoverageFigure(result.percent, fail_under, result.missing, note=note)
 
 
 def _resource_coverage(fail_under: float | None, evidence: Evidence, gated: list[str]) -> ResourceCoverageFigure:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -29,5 +30,13 @@ def resource_coverage(addresses: Iterable[str], examined: Iterable[str]) -> Reso
     uncovered: dict[str, list[str]] = {}
     for address in sorted(everything - seen):
         stack, _, local = address.partition(":")
-        uncovered.setdefault(local.split(".")[0], []).append(local if single_stack else address)
+        uncovered.setdefault(_type_of(local), []).append(local if single_stack else address)
     return ResourceCoverageResult(len(everything), len(everything & seen), uncovered)
+
+
+def _type_of(address: str) -> str:
+    """``aws_vpc.main`` and a plan's ``module.net.aws_subnet.s[0]`` -> the resource type."""
+    parts = re.sub(r"\[[^\]]*\]", "", address).split(".")
+    while len(parts) > 2 and parts[0] == "module":
+        parts = parts[2:]
+    return parts[0]

@@ -41,9 +41,6 @@ class PlanSynthesis(Synthesis):
     def addresses(self) -> list[str]:
         return [f"{name}:{address}" for name in self.stacks for address in self.stack(name).resource_addresses]
 
-    def summary(self) -> dict[str, Any]:
-        return {**super().summary(), "kind": "terraform module", "module": str(self.module_dir)}
-
 
 def read_plan(spec: EntrySpec, plan: dict[str, Any], timings: dict[str, float]) -> PlanSynthesis:
     """The Synthesis of a module's plan JSON (a fresh plan or the cache's copy)."""

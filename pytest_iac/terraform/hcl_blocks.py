@@ -32,6 +32,16 @@ class Block:
     required: bool = False  # a variable without a default
     body: Any = None  # what the parser gave (None for a scanned header)
 
+    def source(self) -> str | None:
+        """A module block's ``source``."""
+        value = self.body.get("source") if isinstance(self.body, dict) else None
+        value = value[0] if isinstance(value, list) and value else value
+        if isinstance(value, str):
+            return value
+        text = self.file.read_text(encoding="utf-8", errors="replace").splitlines()[self.line - 1:]
+        match = re.search(r'^\s*source\s*=\s*"([^"]+)"', "\n".join(text), re.M)
+        return match.group(1) if match else None
+
     @property
     def address(self) -> str:
         """The block's address inside its module: ``aws_sqs_queue.q``, ``data.aws_region.r``,
@@ -132,8 +142,7 @@ def _block(kind: str, rtype: str, name: str, body: Any, text: str, path: Path, l
         line = _header_line(text, kind, [rtype, name] if rtype else [label or name])
     validated = kind == "variable" and isinstance(body, dict) and bool(body.get("validation"))
     required = kind == "variable" and isinstance(body, dict) and "default" not in body
-    return Block(kind, label or rtype if kind == "provider" else rtype, name, path, line, validated, required,
-                 body if kind in ("terraform", "provider") else None)
+    return Block(kind, label or rtype if kind == "provider" else rtype, name, path, line, validated, required, body)
 
 
 def _header_line(text: str, kind: str, labels: list[str]) -> int:
