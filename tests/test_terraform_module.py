@@ -233,3 +233,38 @@ def test_an_hcl_syntax_error_is_one_error_with_file_and_line(pytester: pytest.Py
     result = pytester.runpytest("--iac-app", "infra", "-p", "no:cacheprovider")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*terraform init of the module failed:*", "*infra/main.tf:2: *"])
+
+
+def test_values_known_after_apply_count_as_expressions_for_the_checks():
+    from pytest_iac.checks._common import literal
+    from pytest_iac.terraform.expressions import is_expression
+
+    assert is_expression(UNKNOWN) and literal(UNKNOWN) is None
+    assert not is_expression("(known after apply)")  # a plain string that only looks the same
+
+
+def test_checks_run_on_the_plan_and_validate_the_module_itself(pytester: pytest.Pytester, terraform_mirror: str,
+                                                              write_requirements, run_with_report):
+    write_module(pytester.path / "infra", {"main.tf": """\
+        resource "aws_s3_bucket" "logs" {
+          bucket_prefix = "logs-"
+          versioning {
+            enabled = true
+          }
+        }
+    """})
+    write_requirements("""\
+        version: 1
+        app: {entry: infra}
+        requirements: [{id: R-1, description: valid, checks: [validate, name-length, encryption-at-rest]}]
+        checks: {select: [validate, name-length, encryption-at-rest]}
+    """)
+    result, report = run_with_report("--iac-requirements", "requirements.yaml", "-p", "no:cacheprovider")
+    checks = {c["id"]: c for c in report["checks"]}
+    assert checks["name-length"]["status"] == "passed"  # bucket is known only after apply: not judged
+    validate = checks["validate"]
+    assert validate["status"] == "passed"
+    assert [(f["address"], f["severity"]) for f in validate["findings"]] == [("aws_s3_bucket.logs", "warning")]
+    assert "versioning is deprecated" in validate["findings"][0]["message"]
+    assert "(infra/main.tf:1)" in validate["findings"][0]["message"]
+    assert [f["address"] for f in checks["encryption-at-rest"]["findings"]] == ["aws_s3_bucket.logs"]

@@ -33,7 +33,7 @@ from abc import abstractmethod
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pytest_iac.assertions.plan_adapter import Unknown
+from pytest_iac.terraform.unknown import Unknown
 from pytest_iac.assertions.result import MatchResult
 from pytest_iac.assertions.values import DECODED, MISSING, UNSET, Describable, json_type, render_value
 

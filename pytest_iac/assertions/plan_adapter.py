@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from pytest_iac.terraform.unknown import UNKNOWN, Unknown
+
 __all__ = ["UNKNOWN", "Unknown", "base_address", "config_address", "template_config"]
 
 # provider settings the plugin's own override file sets: never shown as the module's
@@ -24,17 +26,6 @@ _NOT_RESOURCES = frozenset({"var", "local", "each", "count", "path", "terraform"
 _INDEX = re.compile(r"\[[^\]]*\]")
 
 
-class Unknown(str):
-    """A value terraform knows only after apply. A ``str`` so that it renders and serializes
-    anywhere (as ``(known after apply)``); tell it apart with ``isinstance`` or ``Match.unknown()``."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "UNKNOWN"
-
-
-UNKNOWN = Unknown("(known after apply)")
 
 
 def template_config(plan: Mapping[str, Any], stack_name: str) -> dict[str, Any]:

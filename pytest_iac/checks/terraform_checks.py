@@ -172,6 +172,17 @@ def _run_backend(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def _run_validate(ctx: CheckContext) -> Iterator[Finding]:
+    from pytest_iac.config.entry import is_terraform_module
+
+    if is_terraform_module(ctx.stack_dir):  # a plain module: validate the module itself
+        from pytest_iac.checks.module_validate import validate_module
+
+        try:
+            terraform = _find_terraform(ctx).path
+        except TerraformUnavailable as exc:
+            raise CheckSkipped(str(exc)) from None
+        yield from validate_module(ctx, terraform)
+        return
     try:
         result = validate(ctx.stack_dir, plugin_dir=ctx.terraform_plugin_dir, terraform=_find_terraform(ctx))
     except TerraformUnavailable as exc:

@@ -20,7 +20,7 @@ from typing import Any
 from pytest_iac.config.entry import EntryError, EntrySpec
 from pytest_iac.synthesis.synthesize import SynthesizedStack, Synthesis
 
-__all__ = ["PLAN_FILE", "PlanSynthesis", "plan_module", "read_plan"]
+__all__ = ["PLAN_FILE", "PlanSynthesis", "module_copy", "plan_env", "plan_module", "read_plan"]
 
 PLAN_FILE = "plan.json"
 VARS_FILE = "zz-pytest-iac.tfvars.json"
@@ -79,11 +79,9 @@ def plan_module(spec: EntrySpec, workdir: Path, *, terraform: str, plugin_dirs: 
 
     assert spec.path is not None
     started = time.perf_counter()
-    copy = workdir / "module"
-    shutil.copytree(spec.path, copy, ignore=_COPY_IGNORED, symlinks=False)
-    _write_override(copy)
+    copy = module_copy(spec.path, workdir)
     var_args = _var_args(spec, copy)
-    env = _env(workdir)
+    env = plan_env(workdir)
     timings: dict[str, float] = {}
     try:
         began = time.perf_counter()
@@ -117,6 +115,15 @@ def plan_module(spec: EntrySpec, workdir: Path, *, terraform: str, plugin_dirs: 
     return read_plan(spec, data, timings)
 
 
+def module_copy(module: Path, workdir: Path) -> Path:
+    """A private copy of ``module`` under ``workdir`` (terraform's own files left out), with the
+    provider override file: terraform runs there, never in the user's tree."""
+    copy = workdir / "module"
+    shutil.copytree(module, copy, ignore=_COPY_IGNORED, symlinks=False)
+    _write_override(copy)
+    return copy
+
+
 def _write_override(copy: Path) -> None:
     """The deploy tier's override file, offline: for each root ``provider "aws"`` block (and a
     plain provider file when the module has none, since an override cannot add a block)."""
@@ -144,7 +151,8 @@ def _var_args(spec: EntrySpec, copy: Path) -> list[str]:
     return args
 
 
-def _env(workdir: Path) -> dict[str, str]:
+def plan_env(workdir: Path) -> dict[str, str]:
+    """terraform's environment for a module copy: private CLI config, dummy AWS credentials."""
     from pytest_iac.deploy.apply import DUMMY_KEY
     from pytest_iac.terraform.workdir import private_cli_config, terraform_env
 

@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from pytest_iac.terraform.unknown import Unknown
+
 __all__ = ["directives", "interpolations", "is_expression", "references", "unescape"]
 
 _ESCAPES = ("$${", "%%{")
@@ -23,8 +25,11 @@ _REFERENCE = re.compile(r"(?<![\w.\-])((?:data\.)?[A-Za-z][\w-]*\.[A-Za-z_][\w-]
 
 
 def is_expression(value: Any) -> bool:
-    """A string holding a real interpolation or directive: its value is known only to terraform.
-    ``"$${x}"`` is the literal ``${x}``, so not an expression."""
+    """A string holding a real interpolation or directive, or a plan's value known only after
+    apply: its value is known only to terraform. ``"$${x}"`` is the literal ``${x}``, so not an
+    expression."""
+    if isinstance(value, Unknown):
+        return True
     return isinstance(value, str) and next(_sequences(value), None) is not None
 
 
