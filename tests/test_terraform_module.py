@@ -268,3 +268,19 @@ def test_checks_run_on_the_plan_and_validate_the_module_itself(pytester: pytest.
     assert "versioning is deprecated" in validate["findings"][0]["message"]
     assert "(infra/main.tf:1)" in validate["findings"][0]["message"]
     assert [f["address"] for f in checks["encryption-at-rest"]["findings"]] == ["aws_s3_bucket.logs"]
+
+
+def test_the_terraform_module_example_passes_its_gate_with_full_block_coverage(pytester: pytest.Pytester,
+                                                                              terraform_mirror: str):
+    import shutil
+
+    example = Path(__file__).parent.parent / "examples" / "terraform_module"
+    shutil.copytree(example, pytester.path, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns(".pytest_cache", "__pycache__", ".terraform"))
+    result = pytester.runpytest_subprocess("--iac-strict", "-p", "no:cacheprovider")
+    result.stdout.fnmatch_lines([
+        "line coverage: 100.00% (required 100%) - block coverage of the module's .tf files (23 blocks)",
+        "resource coverage: 14/14 asserted on (100.00%) (required 100%)",
+        "PASS all 7 requirements satisfied",
+    ])
+    assert result.ret == pytest.ExitCode.OK
