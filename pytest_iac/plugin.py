@@ -83,6 +83,10 @@ def pytest_configure(config: pytest.Config) -> None:
         from pytest_iac.gate.requirement_gate import RequirementGate
 
         config.pluginmanager.register(RequirementGate(config), GATE_PLUGIN_NAME)
+        if state.settings.coverage is not None and process_role.decides:
+            from pytest_iac.gate.covreports import CoverageReports
+
+            config.pluginmanager.register(CoverageReports(config), "iac-cov-reports")
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

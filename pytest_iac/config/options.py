@@ -63,6 +63,9 @@ OPTIONS = (
            "default: coverage.source of the YAML, else the package of the stack entry)",
            kind="linelist", metavar="SOURCE"),
     Option("iac_cov_branch", "measure branch coverage too", kind="bool"),
+    Option("iac_cov_report", "line-coverage report made by coverage.py from the gate's data, as "
+           "pytest-cov's --cov-report (repeatable): term, term-missing (either with :skip-covered), "
+           "html[:DIR], xml[:FILE], json[:FILE], lcov[:FILE]", kind="linelist", metavar="TYPE[:DEST]"),
     Option("iac_resource_fail_under", "share of synthesized resources that tests must assert on, "
            "in percent (default: coverage.resources_fail_under of the YAML; unset: report only)",
            kind="float", metavar="MIN"),

@@ -20,7 +20,7 @@ from pytest_iac.config.deploy_settings import DeployRefused, DeploySettings, res
 from pytest_iac.config.options import raw_setting
 from pytest_iac.config.requirements import RequirementsFile
 
-__all__ = ["CoverageConfig", "DeployRefused", "DeploySettings", "Environment", "Settings", "resolve"]
+__all__ = ["COV_REPORT_TYPES", "CovReport", "CoverageConfig", "DeployRefused", "DeploySettings", "Environment", "Settings", "resolve"]
 
 if TYPE_CHECKING:
     from pytest_iac.config.entry import EntrySpec
@@ -36,6 +36,19 @@ class CoverageConfig:
     resource_fail_under: float | None
 
 
+COV_REPORT_TYPES = ("term", "term-missing", "html", "xml", "json", "lcov")
+
+
+@dataclass(frozen=True)
+class CovReport:
+    """One ``--iac-cov-report``: coverage.py's reporter ``kind``, written to ``dest`` (None:
+    coverage.py's default, ``htmlcov/``, ``coverage.xml``...); terminal ones may skip covered files."""
+
+    kind: str
+    dest: Path | None = None
+    skip_covered: bool = False
+
+
 @dataclass(frozen=True)
 class Environment:
     """The environment variables pytest-iac itself reads, read once. (The stack code's own reads
@@ -48,6 +61,7 @@ class Environment:
     aws_region: str | None = None  # AWS_REGION, else AWS_DEFAULT_REGION
     xdist_run_id: str | None = None  # PYTEST_XDIST_TESTRUNUID: shared by the workers of one run
     tf_vars: Mapping[str, str] = field(default_factory=dict)  # TF_VAR_*: a module entry's variables
+    coverage_file: str | None = None  # COVERAGE_FILE: where coverage.py reads and writes its data
 
     @classmethod
     def read(cls, environ: Mapping[str, str] = os.environ) -> Environment:
@@ -59,6 +73,7 @@ class Environment:
             aws_region=environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or None,
             xdist_run_id=environ.get("PYTEST_XDIST_TESTRUNUID") or None,
             tf_vars={k[len("TF_VAR_"):]: v for k, v in environ.items() if k.startswith("TF_VAR_")},
+            coverage_file=environ.get("COVERAGE_FILE") or None,
         )
 
 
@@ -79,6 +94,8 @@ class Settings:
     cache_clear: bool = False
     terraform_plugin_dir: Path | None = None  # option, ini, else $PYTEST_IAC_TF_PLUGIN_DIR
     terraform: str | None = None  # --iac-terraform-bin, ini, else $PYTEST_IAC_TERRAFORM; None: PATH
+    cov_reports: tuple[CovReport, ...] = ()
+    coverage_file: Path = Path(".coverage")  # where the combined line-coverage data is written
     env: Environment = field(default_factory=Environment)
     deploy: DeploySettings | None = None  # None: refused, see deploy_refused
     deploy_refused: str | None = None
@@ -119,6 +136,8 @@ def resolve(config: pytest.Config) -> Settings:
         lazy_providers=not raw_setting(config, "iac_no_lazy_providers")[0],
         cache=_choice(config, "iac_cache", auto=not env.ci),
         cache_clear=bool(raw_setting(config, "iac_cache_clear")[0]),
+        cov_reports=_cov_reports(config, requirements is not None),
+        coverage_file=config.invocation_params.dir / (env.coverage_file or ".coverage"),
         env=env,
         deploy=deploy,
         deploy_refused=refused,
@@ -144,6 +163,29 @@ def _coverage(config: pytest.Config, requirements: RequirementsFile, entry: Entr
         fail_under=yaml_cov.fail_under if fail_under is None else fail_under,
         resource_fail_under=yaml_cov.resources_fail_under if resource_fail_under is None else resource_fail_under,
     )
+
+
+def _cov_reports(config: pytest.Config, gate: bool) -> tuple[CovReport, ...]:
+    """``TYPE[:DEST]`` as pytest-cov reads ``--cov-report``; DEST is relative to where it was given."""
+    lines, origin, base = raw_setting(config, "iac_cov_report")
+    reports = []
+    for value in lines or []:
+        kind, _, dest = value.strip().partition(":")
+        if kind not in COV_REPORT_TYPES:
+            raise pytest.UsageError(
+                f"{origin}: {value!r} is not a coverage report type; valid: {', '.join(COV_REPORT_TYPES)} "
+                "(html, xml, json and lcov take :DEST)"
+            )
+        if kind.startswith("term"):
+            if dest not in ("", "skip-covered"):
+                raise pytest.UsageError(f"{origin}: {value!r}: a terminal report takes only :skip-covered")
+            reports.append(CovReport(kind, skip_covered=bool(dest)))
+        else:
+            reports.append(CovReport(kind, (base / dest).resolve() if dest else None))
+    if reports and not gate:
+        raise pytest.UsageError(f"{origin}: line coverage is measured by the requirement gate; "
+                                "give --iac-requirements too")
+    return tuple(reports)
 
 
 def _choice(config: pytest.Config, name: str, *, auto: bool) -> bool:

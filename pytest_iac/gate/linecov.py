@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 # Our own messages say what is wrong; coverage's warnings would only repeat it (and turn into
 # errors under a user's filterwarnings = error).
-_QUIET = ["no-data-collected", "module-not-imported", "module-not-measured", "couldnt-parse"]
+_QUIET = ["no-data-collected", "module-not-imported", "module-not-measured", "couldnt-parse", "already-imported"]
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,36 @@ def from_pytest_cov(plugin: Any) -> str | None:
     return base64.b64encode(cov.get_data().dumps()).decode("ascii")
 
 
+def combine(
+    serialized: list[str],
+    sources: tuple[str, ...],
+    branch: bool,
+    replayed: list[dict[str, Any]] = (),  # type: ignore[assignment]
+) -> coverage.Coverage:
+    """A ``Coverage`` holding every process's data and the synthesis coverage replayed from the
+    cache: what the gate judges, and what the coverage reports and the data file are made from."""
+    from coverage import CoverageData
+
+    cov = _coverage(sources, branch)
+    combined = cov.get_data()
+    for blob in serialized:
+        part = CoverageData(no_disk=True)
+        part.loads(base64.b64decode(blob))
+        combined.update(part)
+    for recorded in replayed:
+        replay(combined, recorded)
+    return cov
+
+
+def replay(data: coverage.CoverageData, recorded: dict[str, Any]) -> None:
+    """Add synthesis coverage recorded on a cache miss (``synthesis_context``) to ``data``."""
+    with_arcs = data.has_arcs() if data.measured_files() else bool(recorded.get("arcs"))
+    if with_arcs and recorded.get("arcs"):
+        data.add_arcs({f: [tuple(a) for a in arcs] for f, arcs in recorded["arcs"].items()})
+    elif not with_arcs:
+        data.add_lines(recorded.get("lines", {}))
+
+
 def report(
     serialized: list[str],
     sources: tuple[str, ...],
@@ -100,21 +130,15 @@ def report(
 ) -> LineCoverageResult:
     """Combine serialized data (and synthesis coverage replayed from the cache) and measure it
     against ``sources``."""
-    from coverage import CoverageData
+    return measure(combine(serialized, sources, branch, replayed), sources, rootdir)
+
+
+def measure(cov: coverage.Coverage, sources: tuple[str, ...], rootdir: Path) -> LineCoverageResult:
+    """The gate's figure: coverage.py's own total over the files of ``sources``."""
     from coverage.exceptions import NoDataError
 
-    cov = _coverage(sources, branch)
     combined = cov.get_data()
-    for blob in serialized:
-        part = CoverageData(no_disk=True)
-        part.loads(base64.b64decode(blob))
-        combined.update(part)
-    for recorded in replayed:
-        if recorded.get("arcs") and combined.has_arcs():
-            combined.add_arcs({f: [tuple(a) for a in arcs] for f, arcs in recorded["arcs"].items()})
-        elif not combined.has_arcs():
-            combined.add_lines(recorded.get("lines", {}))
-    include = _include_patterns(sources)
+    include = include_patterns(sources)
     try:
         percent = cov.report(file=io.StringIO(), include=include, ignore_errors=True)
     except NoDataError:
@@ -135,7 +159,7 @@ def report(
     return LineCoverageResult(round(percent, 2), missing, statements)
 
 
-def _include_patterns(sources: tuple[str, ...]) -> list[str]:
+def include_patterns(sources: tuple[str, ...]) -> list[str]:
     """File patterns of the sources, so that data measured more widely (pytest-cov's) is cut
     down to the stack's code."""
     paths = [_source_path(source) for source in sources]
