@@ -50,7 +50,11 @@ def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
         return
     namespace = early_config.known_args_namespace
     if getattr(namespace, "cov_source", None) and early_config.pluginmanager.has_plugin("pytest_cov"):
+        from pytest_iac.gate.pytest_cov_bridge import PytestCovRecorder, ReplayIntoPytestCov
+
         state.cov_mode = "pytest-cov"
+        state.pytest_cov = PytestCovRecorder(early_config.pluginmanager)
+        early_config.pluginmanager.register(ReplayIntoPytestCov(state.pytest_cov), "iac-pytest-cov")
     else:
         from pytest_iac.gate.linecov import Measurement
 

@@ -11,6 +11,7 @@ import pytest
 if TYPE_CHECKING:
     from pytest_iac.gate.evidence_types import CheckResult
     from pytest_iac.gate.linecov import Measurement
+    from pytest_iac.gate.pytest_cov_bridge import PytestCovRecorder
     from pytest_iac.config.settings import Settings
     from pytest_iac.synthesis.synthesize import Synthesis
 
@@ -35,9 +36,14 @@ class State:
     resources: ResourceRecorder = field(default_factory=ResourceRecorder)
     cov_mode: str | None = None  # "own", "workers" (xdist controller), "pytest-cov", None
     measurement: Measurement | None = None
+    pytest_cov: PytestCovRecorder | None = None  # with --cov: records syntheses for pytest-cov
     cleanup: list[Callable[[], None]] = field(default_factory=list)
     check_results: list[CheckResult] = field(default_factory=list)
-    coverage_replay: list[dict[str, Any]] = field(default_factory=list)  # from cache hits
+    coverage_replay: list[dict[str, Any]] = field(default_factory=list)  # synthesis coverage to replay
+
+    def synthesis_recorder(self) -> Measurement | PytestCovRecorder | None:
+        """What records a synthesis's line coverage for the cache, if lines are measured here."""
+        return self.measurement or self.pytest_cov
 
 
 STATE = pytest.StashKey[State]()

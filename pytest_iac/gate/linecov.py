@@ -54,10 +54,17 @@ SYNTH_CONTEXT = "pytest-iac-synthesis"
 class Measurement:
     """A running measurement in this process."""
 
+    records_apart = False  # the synthesis is measured into this run's data as it runs
+
     def __init__(self, sources: tuple[str, ...], branch: bool) -> None:
         self.sources, self.branch = sources, branch
         self.cov = _coverage(sources, branch)
         self.cov.start()
+
+    def scope(self) -> dict[str, Any]:
+        """What a synthesis recording depends on: a cache entry recorded under another scope
+        cannot be replayed into this measurement."""
+        return {"tool": "pytest-iac", "sources": list(self.sources), "branch": self.branch}
 
     @contextlib.contextmanager
     def synthesis_context(self) -> Iterator[dict[str, Any]]:

@@ -69,8 +69,6 @@ def synth_cache(config: pytest.Config) -> SynthCache | None:
     from pytest_iac.synthesis.cache import SynthCache
 
     state = config.stash[STATE]
-    if state.cov_mode == "pytest-cov":
-        return None  # synthesis coverage could not be replayed into pytest-cov's figures
     if state.settings.cache and getattr(config, "cache", None) is not None:
         return SynthCache(cache_dir(config))
     run_id = state.settings.env.xdist_run_id
@@ -102,11 +100,12 @@ def _through_cache(cache: SynthCache, spec: EntrySpec, workdir: Path, state: Sta
     from pytest_iac.synthesis.inputs import recording
     from pytest_iac.synthesis.synthesize import read_output, synthesize
 
-    measurement = state.measurement
+    recorder = state.synthesis_recorder()
+    scope = recorder.scope() if recorder else None
     key = cache.key(spec)
     with cache.locked(key):
         hit = cache.lookup(key)
-        usable = hit is not None and (measurement is None or hit.record.get("branch") == measurement.branch)
+        usable = hit is not None and (recorder is None or hit.record.get("scope") == scope)
         if usable:
             assert hit is not None
             local = workdir / "cached"
@@ -119,14 +118,16 @@ def _through_cache(cache: SynthCache, spec: EntrySpec, workdir: Path, state: Sta
             return synthesis
         with contextlib.ExitStack() as stack:
             seen = stack.enter_context(recording())
-            covered = stack.enter_context(measurement.synthesis_context()) if measurement else None
+            covered = stack.enter_context(recorder.synthesis_context()) if recorder else None
             synthesis = synthesize(spec, workdir)
+        if recorder is not None and recorder.records_apart:
+            state.coverage_replay.append(covered)
         record = {
             "inputs": record_inputs(seen, synthesis.env_read, synthesis.asset_paths, workdir),
             "env_read": list(synthesis.env_read),
             "timings": synthesis.timings,
             "coverage": covered,
-            "branch": measurement.branch if measurement else None,
+            "scope": scope,
         }
         cache.store(key, synthesis.outdir, record)
         synthesis.cache = "miss"
