@@ -14,6 +14,8 @@ import importlib.util
 import json
 import os
 import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -139,6 +141,19 @@ def run_with_report(pytester: pytest.Pytester):
         return result, json.loads(path.read_text(encoding="utf-8"))
 
     return run
+
+
+@pytest.fixture
+def coverage_cli_total(pytester: pytest.Pytester):
+    """The total that ``coverage report`` prints in the pytester project after a run, read from
+    the data file coverage.py finds there (``.coverage`` or ``$COVERAGE_FILE``)."""
+
+    def total(*args: str) -> float:
+        done = subprocess.run([sys.executable, "-m", "coverage", "report", "--format=total", "--precision=2", *args],
+                              cwd=pytester.path, capture_output=True, text=True, check=True)
+        return float(done.stdout.strip())
+
+    return total
 
 
 @pytest.fixture(autouse=True)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -66,13 +64,6 @@ def _xml_total(path) -> float:
     return round(float(ET.parse(path).getroot().get("line-rate")) * 100, 2)
 
 
-def coverage_cli_total(pytester, *args: str) -> float:
-    """The total that ``coverage report`` prints after the run, from the data file it finds."""
-    done = subprocess.run([sys.executable, "-m", "coverage", "report", "--format=total", "--precision=2", *args],
-                          cwd=pytester.path, capture_output=True, text=True, check=True)
-    return float(done.stdout.strip())
-
-
 def test_every_report_type_shows_the_gate_figure(stack_project):
     result, data = _run(stack_project, "--iac-cov-report", "term-missing", "--iac-cov-report", "xml:out/cov.xml",
                         "--iac-cov-report", "json:cov.json", "--iac-cov-report", "html:cov_html",
@@ -94,26 +85,26 @@ def test_every_report_type_shows_the_gate_figure(stack_project):
     ])
 
 
-def test_coverage_report_reads_the_data_file_after_the_run(stack_project):
+def test_coverage_report_reads_the_data_file_after_the_run(stack_project, coverage_cli_total):
     _, data = _run(stack_project)
     assert (stack_project.path / ".coverage").is_file()
-    assert coverage_cli_total(stack_project) == data["coverage"]["percent"]
+    assert coverage_cli_total() == data["coverage"]["percent"]
 
 
-def test_data_file_goes_where_coverage_file_says(stack_project, monkeypatch):
+def test_data_file_goes_where_coverage_file_says(stack_project, monkeypatch, coverage_cli_total):
     monkeypatch.setenv("COVERAGE_FILE", "elsewhere.db")
     _, data = _run(stack_project)
     assert not (stack_project.path / ".coverage").exists()
     assert (stack_project.path / "elsewhere.db").is_file()
-    assert coverage_cli_total(stack_project) == data["coverage"]["percent"]
+    assert coverage_cli_total() == data["coverage"]["percent"]
 
 
-def test_branch_coverage_figures_agree(stack_project):
+def test_branch_coverage_figures_agree(stack_project, coverage_cli_total):
     _, data = _run(stack_project, "--iac-cov-branch", "--iac-cov-report", "json:cov.json")
     gate = data["coverage"]["percent"]
     assert _json_total(stack_project.path / "cov.json") == gate
     assert json.loads((stack_project.path / "cov.json").read_text())["meta"]["branch_coverage"] is True
-    assert coverage_cli_total(stack_project) == gate
+    assert coverage_cli_total() == gate
 
 
 def test_ini_twin_resolves_dest_next_to_the_ini(stack_project):
@@ -136,7 +127,7 @@ def test_without_the_gate_it_is_a_usage_error(stack_project):
     result.stderr.fnmatch_lines(["*--iac-cov-report: line coverage is measured by the requirement gate*"])
 
 
-def test_xdist_workers_data_combined_into_the_same_figures(stack_project, xdist):
+def test_xdist_workers_data_combined_into_the_same_figures(stack_project, xdist, coverage_cli_total):
     stack_project.makepyfile(test_more="""
         from stackpkg.naming import bucket_name
 
@@ -144,10 +135,10 @@ def test_xdist_workers_data_combined_into_the_same_figures(stack_project, xdist)
             assert bucket_name("") == "pay-data"
     """)
     _, serial = _run(stack_project, "--iac-cov-report", "json:serial.json")
-    serial_cli = coverage_cli_total(stack_project)
+    serial_cli = coverage_cli_total()
     result, dist = _run(stack_project, "-n", "2", "--iac-cov-report", "json:dist.json")
     result.stdout.fnmatch_lines(["iac: *(min 0%, from workers)"])
     gate = dist["coverage"]["percent"]
     assert gate == serial["coverage"]["percent"] == _json_total(stack_project.path / "dist.json")
     assert _json_total(stack_project.path / "serial.json") == gate
-    assert coverage_cli_total(stack_project) == serial_cli == gate
+    assert coverage_cli_total() == serial_cli == gate

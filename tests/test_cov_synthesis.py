@@ -7,8 +7,6 @@ import json
 
 import pytest
 
-from test_cov_reports import coverage_cli_total
-
 pytestmark = pytest.mark.usefixtures("cdktf")
 
 STACK = """
@@ -70,23 +68,23 @@ def _figures(report: dict, cov_json: dict) -> tuple[float, float, dict]:
     return report["coverage"]["percent"], round(cov_json["totals"]["percent_covered"], 2), report["coverage"]["missing"]
 
 
-def test_a_cache_hit_reports_the_cold_runs_figures(project):
+def test_a_cache_hit_reports_the_cold_runs_figures(project, coverage_cli_total):
     _, cold, cold_cov = _run(project, "cold")
-    cold_cli = coverage_cli_total(project)
+    cold_cli = coverage_cli_total()
     _, warm, warm_cov = _run(project, "warm")
     assert (_caches(cold), _caches(warm)) == (["miss"], ["hit"])
     gate, reported, missing = _figures(cold, cold_cov)
     assert gate == reported == cold_cli
     assert list(missing.values()) == [[7, 11]], "only the unused branch and function are missed"
     assert _figures(warm, warm_cov) == (gate, reported, missing)
-    assert coverage_cli_total(project) == gate
+    assert coverage_cli_total() == gate
 
 
-def test_xdist_reports_the_serial_figures(project, xdist):
+def test_xdist_reports_the_serial_figures(project, xdist, coverage_cli_total):
     _, serial, serial_cov = _run(project, "serial", "--iac-cache", "off")
     _, dist, dist_cov = _run(project, "dist", "-n", "2", "--iac-cache", "off")
     assert _figures(dist, dist_cov) == _figures(serial, serial_cov)
-    assert coverage_cli_total(project) == serial["coverage"]["percent"]
+    assert coverage_cli_total() == serial["coverage"]["percent"]
 
 
 def _pytest_cov_total(pytester, name: str) -> float:
@@ -97,7 +95,7 @@ def _with_cov(pytester, name: str, *args: str) -> tuple[pytest.RunResult, dict, 
     return _run(pytester, name, "--cov=covstack", f"--cov-report=json:{name}.pc.json", *args)
 
 
-def test_pytest_cov_keeps_the_cache_and_its_figures(project, with_pytest_cov):
+def test_pytest_cov_keeps_the_cache_and_its_figures(project, with_pytest_cov, coverage_cli_total):
     _, off, off_cov = _with_cov(project, "off", "--iac-cache", "off")
     _, cold, cold_cov = _with_cov(project, "cold")
     _, warm, warm_cov = _with_cov(project, "warm")
@@ -107,7 +105,7 @@ def test_pytest_cov_keeps_the_cache_and_its_figures(project, with_pytest_cov):
     for name, report, cov_json in (("off", off, off_cov), ("cold", cold, cold_cov), ("warm", warm, warm_cov)):
         assert _pytest_cov_total(project, name) == expected, name
         assert _figures(report, cov_json)[:2] == (expected, expected), name
-    assert coverage_cli_total(project) == expected, "pytest-cov's data file holds the replayed lines"
+    assert coverage_cli_total() == expected, "pytest-cov's data file holds the replayed lines"
 
 
 def test_pytest_cov_under_xdist_synthesizes_once(project, with_pytest_cov, xdist):
