@@ -142,3 +142,11 @@ def test_xdist_workers_data_combined_into_the_same_figures(stack_project, xdist,
     assert gate == serial["coverage"]["percent"] == _json_total(stack_project.path / "dist.json")
     assert _json_total(stack_project.path / "serial.json") == gate
     assert coverage_cli_total() == serial_cli == gate
+
+
+def test_an_unwritable_report_is_said_and_the_others_are_written(stack_project):
+    (stack_project.path / "blocked").write_text("a file, not a directory")
+    result, data = _run(stack_project, "--iac-cov-report", "xml:blocked/cov.xml", "--iac-cov-report", "json:cov.json")
+    assert result.ret == 0
+    assert _json_total(stack_project.path / "cov.json") == data["coverage"]["percent"]
+    result.stdout.fnmatch_lines(["WARNING: could not write the xml coverage report: *"])

@@ -83,10 +83,18 @@ class CoverageReports:
             if settings.cov_reports:
                 self.lines.append("no line coverage data, so no coverage report was written")
             return
+        from coverage.exceptions import CoverageException
+
         if state.cov_mode != "pytest-cov":  # pytest-cov writes its own data file
-            write_data_file(cov, settings.coverage_file)
+            try:
+                write_data_file(cov, settings.coverage_file)
+            except (OSError, CoverageException) as exc:
+                self.lines.append(f"WARNING: could not write the coverage data file {settings.coverage_file}: {exc}")
         for report in settings.cov_reports:
-            self.lines.extend(_write(cov, report, settings.coverage.sources))
+            try:
+                self.lines.extend(_write(cov, report, settings.coverage.sources))
+            except (OSError, CoverageException) as exc:
+                self.lines.append(f"WARNING: could not write the {report.kind} coverage report: {exc}")
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if not self.lines:
