@@ -150,3 +150,20 @@ def test_an_unwritable_report_is_said_and_the_others_are_written(stack_project):
     assert result.ret == 0
     assert _json_total(stack_project.path / "cov.json") == data["coverage"]["percent"]
     result.stdout.fnmatch_lines(["WARNING: could not write the xml coverage report: *"])
+
+
+def test_html_of_the_gate_data_renders_into_a_given_directory(stack_project):
+    stack_project.makeconftest("""
+        from pathlib import Path
+
+        from pytest_iac.gate.covreports import write_html
+        from pytest_iac.state import STATE
+
+        def pytest_iac_verdict(config, verdict):
+            index = write_html(verdict.evidence, config.stash[STATE].settings.coverage, Path("site") / "coverage")
+            Path("index-path.txt").write_text(str(index))
+    """)
+    _, data = _run(stack_project)
+    index = stack_project.path / "site" / "coverage" / "index.html"
+    assert (stack_project.path / "index-path.txt").read_text() == str(index.relative_to(stack_project.path))
+    assert f"{round(data['coverage']['percent'])}%" in index.read_text()
