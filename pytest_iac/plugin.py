@@ -45,16 +45,19 @@ def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
 
         installed = lazy_providers.install()
         state.cleanup.append(lambda: lazy_providers.uninstall(installed))
+    namespace = early_config.known_args_namespace
+    pytest_cov = bool(getattr(namespace, "cov_source", None)) and early_config.pluginmanager.has_plugin("pytest_cov")
+    if pytest_cov and state.settings.entry is not None:
+        # with or without the gate, pytest-cov's figures must hold the lines of a cached synthesis
+        from pytest_iac.gate.pytest_cov_bridge import PytestCovRecorder, ReplayIntoPytestCov
+
+        state.pytest_cov = PytestCovRecorder(early_config.pluginmanager)
+        early_config.pluginmanager.register(ReplayIntoPytestCov(state.pytest_cov), "iac-pytest-cov")
     cov = state.settings.coverage
     if cov is None or not cov.sources:
         return
-    namespace = early_config.known_args_namespace
-    if getattr(namespace, "cov_source", None) and early_config.pluginmanager.has_plugin("pytest_cov"):
-        from pytest_iac.gate.pytest_cov_bridge import PytestCovRecorder, ReplayIntoPytestCov
-
+    if pytest_cov:
         state.cov_mode = "pytest-cov"
-        state.pytest_cov = PytestCovRecorder(early_config.pluginmanager)
-        early_config.pluginmanager.register(ReplayIntoPytestCov(state.pytest_cov), "iac-pytest-cov")
     else:
         from pytest_iac.gate.linecov import Measurement
 

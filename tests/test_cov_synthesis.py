@@ -124,3 +124,14 @@ def test_pytest_cov_under_xdist_synthesizes_once(project, with_pytest_cov, xdist
     assert _pytest_cov_total(project, "dist") == expected
     assert _figures(dist, dist_cov)[:2] == (expected, expected)
     assert dist["coverage"] == serial["coverage"]
+
+
+def test_pytest_cov_without_the_gate_keeps_its_figure_on_a_hit(project, with_pytest_cov):
+    project.makeini("[pytest]\npythonpath = .\niac_app = covstack:CovStack\niac_stack_id = cov\n")
+    totals = []
+    for name in ("cold", "warm"):
+        result = project.runpytest_subprocess("--cov=covstack", f"--cov-report=json:{name}.pc.json")
+        result.assert_outcomes(passed=1)
+        result.stdout.fnmatch_lines([f"iac synth: *cache {'miss' if name == 'cold' else 'hit'}"])
+        totals.append(_pytest_cov_total(project, name))
+    assert totals[0] == totals[1] > 0
