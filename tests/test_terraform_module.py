@@ -284,3 +284,46 @@ def test_the_terraform_module_example_passes_its_gate_with_full_block_coverage(p
         "PASS all 7 requirements satisfied",
     ])
     assert result.ret == pytest.ExitCode.OK
+
+
+def test_iac_deployment_applies_the_module_to_moto(pytester: pytest.Pytester, terraform_mirror: str, moto: None):
+    write_module(pytester.path / "infra", {
+        "main.tf": """\
+            variable "names" {
+              type = list(string)
+            }
+            resource "aws_sns_topic" "t" {
+              count = length(var.names)
+              name  = var.names[count.index]
+            }
+            module "alerts" {
+              source = "./modules/alerts"
+              name   = "alerts"
+            }
+            output "first_topic" {
+              value = aws_sns_topic.t[0].arn
+            }
+        """,
+        "modules/alerts/main.tf": CHILD_TF + 'output "arn" {\n  value = aws_sns_topic.t.arn\n}\n',
+    })
+    pytester.path.joinpath("names.tfvars").write_text('names = ["orders", "refunds"]\n')
+    pytester.makefile(".yaml", requirements="""\
+        version: 1
+        app: {entry: infra, var_files: [names.tfvars]}
+        requirements: [{id: R-1, description: topics exist, kind: integration}]
+    """.replace("        ", ""))
+    pytester.makepyfile("""
+        import pytest
+
+        @pytest.mark.requirement("R-1")
+        def test_topics_exist(iac_deployment):
+            arns = sorted(t["TopicArn"] for t in iac_deployment.client("sns").list_topics()["Topics"])
+            assert [a.rsplit(":", 1)[1] for a in arns] == ["alerts", "orders", "refunds"]
+            assert iac_deployment.outputs["first_topic"].endswith(":orders")
+            assert iac_deployment.state["aws_sns_topic.t[1]"]["name"] == "refunds"
+            assert iac_deployment.resource("module.alerts.aws_sns_topic.t")["name"] == "alerts"
+    """)
+    result = pytester.runpytest_subprocess("--iac-requirements", "requirements.yaml", "--iac-checks", "off",
+                                           "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*iac deploy: applied infra: 3 created*"])

@@ -137,8 +137,17 @@ def _providers(plan: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     for key, provider in plan.get("configuration", {}).get("provider_config", {}).items():
         if "module_address" in provider:
             continue
-        settings = {k: e["constant_value"] for k, e in (provider.get("expressions") or {}).items()
-                    if isinstance(e, Mapping) and "constant_value" in e and k not in _OVERRIDE_KEYS}
+        variables = plan.get("variables", {})
+        settings = {}
+        for key, expression in (provider.get("expressions") or {}).items():
+            if not isinstance(expression, Mapping) or key in _OVERRIDE_KEYS:
+                continue
+            if "constant_value" in expression:
+                settings[key] = expression["constant_value"]
+            elif len(expression.get("references") or ()) == 1 and expression["references"][0].startswith("var."):
+                value = variables.get(expression["references"][0][4:], {})  # region = var.region
+                if "value" in value:
+                    settings[key] = value["value"]
         if provider.get("alias"):
             settings["alias"] = provider["alias"]
         providers.setdefault(provider.get("name") or key.split(".")[0], []).append(settings)

@@ -43,9 +43,9 @@ def construct_paths(config: dict[str, Any]) -> dict[str, str]:
     for section, prefix in (("resource", ""), ("data", "data.")):
         for rtype, bodies in (config.get(section) or {}).items():
             for name, body in (bodies or {}).items():
-                path = ((body or {}).get("//") or {}).get("metadata", {}).get("path") if isinstance(body, dict) else None
-                if path:
-                    paths[f"{prefix}{rtype}.{name}"] = path
+                meta = ((body or {}).get("//") or {}).get("metadata", {}) if isinstance(body, dict) else {}
+                if meta.get("path"):  # a plan's entries carry their instance address
+                    paths[meta.get("address") or f"{prefix}{rtype}.{name}"] = meta["path"]
     return paths
 
 

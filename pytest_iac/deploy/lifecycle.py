@@ -97,6 +97,7 @@ class DeploymentSession(Teardown):
         super().__init__(Output(config), settings)
         self.config = config
         self._began = 0.0
+        self.module_entry: Any = None  # the EntrySpec when the entry is a Terraform module
 
     def deploy(self) -> Deployment:
         stack_path, config = self._stack()
@@ -125,6 +126,10 @@ class DeploymentSession(Teardown):
             if len(synthesis.stacks) == 1:
                 (name, stack), = synthesis.stacks.items()
                 self.stack = name
+                if getattr(synthesis, "module_dir", None) is not None:  # a Terraform module's plan
+                    from pytest_iac.state import STATE
+
+                    self.module_entry = self.config.stash[STATE].settings.entry
                 return stack.path, stack.config
             message = (f"iac_deployment deploys one stack, and the app has {len(synthesis.stacks)}: "
                        f"{', '.join(synthesis.stacks)}; synthesize one stack per session for integration tests")
@@ -177,7 +182,13 @@ class DeploymentSession(Teardown):
             where = f"AWS account {self.settings.account_id} in {region}"
         self.where = where
         override = override_config(config, endpoint=endpoint, allowed_account=self.settings.account_id)
-        self.workspace = TerraformWorkspace(tf.path, stack_path, self.root, override, local=local)
+        if self.module_entry is not None:
+            from pytest_iac.deploy.module_workspace import ModuleWorkspace
+
+            self.workspace = ModuleWorkspace(tf.path, self.module_entry, self.root, override, local=local,
+                                             region=region)
+        else:
+            self.workspace = TerraformWorkspace(tf.path, stack_path, self.root, override, local=local)
         count = sum(len(v) for v in (config.get("resource") or {}).values())
         self.out.line(f"{PREFIX}: stack {self.stack} ({plural(count, 'resource')}) -> {where}")
         self.timings["init"] = self.workspace.init(mirror.dirs)
