@@ -327,3 +327,28 @@ def test_iac_deployment_applies_the_module_to_moto(pytester: pytest.Pytester, te
                                            "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["*iac deploy: applied infra: 3 created*"])
+
+
+def test_data_sources_that_call_aws_are_planned_against_moto(pytester: pytest.Pytester, terraform_mirror: str,
+                                                             moto: None):
+    write_module(pytester.path / "infra", {"main.tf": """\
+        data "aws_availability_zones" "here" {
+          state = "available"
+        }
+        data "aws_caller_identity" "me" {}
+        resource "aws_sns_topic" "t" {
+          name = "alerts-${data.aws_caller_identity.me.account_id}"
+        }
+        output "zones" {
+          value = data.aws_availability_zones.here.names
+        }
+    """})
+    pytester.makepyfile("""
+        def test_read_from_moto(iac_stack):
+            zones = iac_stack.find_data_sources("aws_availability_zones")["data.aws_availability_zones.here"]
+            assert "us-east-1a" in zones["names"]
+            iac_stack.has_resource_properties("aws_sns_topic", {"name": "alerts-123456789012"})
+            assert iac_stack.references_from("aws_sns_topic.t") == ["data.aws_caller_identity.me"]
+    """)
+    result = pytester.runpytest_subprocess("--iac-app", "infra", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)

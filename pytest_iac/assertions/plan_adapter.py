@@ -2,7 +2,8 @@
 
 A plan lists instances, not blocks: ``aws_sqs_queue.q[1]``, ``module.m.aws_sns_topic.t``. Each
 instance becomes one entry keyed by its full address (kept in the entry's ``//`` metadata, which
-the index reads), with its planned values; a value terraform knows only after apply is the
+the index reads), with its planned values (a data source read while planning: its values from
+the plan's prior state); a value terraform knows only after apply is the
 ``UNKNOWN`` marker, so a test can tell "not known yet" (``Match.unknown()``) from "null". The
 references of each entry come from the plan's ``configuration`` (which keeps the expressions),
 made absolute with the module path, so ``references_to`` / ``references_from`` work as for a
@@ -34,7 +35,11 @@ def template_config(plan: Mapping[str, Any], stack_name: str) -> dict[str, Any]:
     unknown = {c["address"]: c.get("change", {}).get("after_unknown") for c in plan.get("resource_changes", [])}
     refs = _config_references(plan.get("configuration", {}).get("root_module", {}), "")
     config: dict[str, Any] = {"resource": {}, "data": {}, "output": {}, "provider": _providers(plan)}
-    for resource in _planned(plan.get("planned_values", {}).get("root_module", {})):
+    planned = list(_planned(plan.get("planned_values", {}).get("root_module", {})))
+    known = {r["address"] for r in planned}
+    read = _planned(((plan.get("prior_state") or {}).get("values") or {}).get("root_module", {}))
+    planned += [r for r in read if r.get("mode") == "data" and r["address"] not in known]  # read while planning
+    for resource in planned:
         address = resource["address"]
         values = _with_unknown(dict(resource.get("values") or {}), unknown.get(address))
         section = "data" if resource.get("mode") == "data" else "resource"

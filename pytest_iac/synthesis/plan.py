@@ -73,13 +73,26 @@ def module_dirs(plan: dict[str, Any], root: Path) -> dict[str, Path]:
 
 
 def plan_module(spec: EntrySpec, workdir: Path, *, terraform: str, plugin_dirs: list[Path]) -> PlanSynthesis:
-    """Plan ``spec``'s module in a copy under ``workdir``; ``EntryError`` on any failure."""
-    from pytest_iac.terraform.process import run
-    from pytest_iac.terraform.errors import TerraformError, TerraformUnavailable
-
+    """Plan ``spec``'s module in a copy under ``workdir``; ``EntryError`` on any failure. Data
+    sources that call AWS are read from a moto server started for the plan (and stopped after)."""
     assert spec.path is not None
     started = time.perf_counter()
-    copy = module_copy(spec.path, workdir)
+    calling = aws_data_sources(spec.path)
+    moto = _start_moto(spec, workdir, calling) if calling else None
+    try:
+        return _plan(spec, workdir, terraform, plugin_dirs, started, moto.url if moto else None)
+    finally:
+        if moto is not None:
+            moto.stop()
+
+
+def _plan(spec: EntrySpec, workdir: Path, terraform: str, plugin_dirs: list[Path], started: float,
+          endpoint: str | None) -> PlanSynthesis:
+    from pytest_iac.terraform.errors import TerraformError, TerraformUnavailable
+    from pytest_iac.terraform.process import run
+
+    assert spec.path is not None
+    copy = module_copy(spec.path, workdir, endpoint=endpoint)
     var_args = _var_args(spec, copy)
     env = plan_env(workdir)
     timings: dict[str, float] = {}
@@ -115,16 +128,53 @@ def plan_module(spec: EntrySpec, workdir: Path, *, terraform: str, plugin_dirs: 
     return read_plan(spec, data, timings)
 
 
-def module_copy(module: Path, workdir: Path) -> Path:
+def module_copy(module: Path, workdir: Path, endpoint: str | None = None) -> Path:
     """A private copy of ``module`` under ``workdir`` (terraform's own files left out), with the
-    provider override file: terraform runs there, never in the user's tree."""
+    provider override file (``endpoint``: a moto server for data sources that call AWS):
+    terraform runs there, never in the user's tree."""
     copy = workdir / "module"
     shutil.copytree(module, copy, ignore=_COPY_IGNORED, symlinks=False)
-    _write_override(copy)
+    _write_override(copy, endpoint, aws_data_sources(module) if endpoint else [])
     return copy
 
 
-def _write_override(copy: Path) -> None:
+def aws_data_sources(module: Path) -> list[str]:
+    """Types of the data sources of ``module`` and its local child modules that call an AWS API
+    (``aws_availability_zones``, ``aws_caller_identity``; not ``aws_iam_policy_document``)."""
+    from pytest_iac.deploy.endpoints import service_for
+    from pytest_iac.terraform.hcl_blocks import module_blocks
+
+    found: set[str] = set()
+    pending, seen = [module.resolve()], set()
+    while pending:
+        directory = pending.pop()
+        if directory in seen or not directory.is_dir():
+            continue
+        seen.add(directory)
+        for block in module_blocks(directory):
+            if block.kind == "data" and block.type.startswith("aws_") and service_for(block.type):
+                found.add(block.type)
+            source = block.source() if block.kind == "module" else None
+            if source and source.startswith(("./", "../")):
+                pending.append((directory / source).resolve())
+    return sorted(found)
+
+
+def _start_moto(spec: EntrySpec, workdir: Path, types: list[str]) -> Any:
+    from pytest_iac.deploy.moto_server import MotoServer, MotoUnavailable, moto_missing
+
+    missing = moto_missing()
+    if missing is None:
+        try:
+            return MotoServer.start(workdir)
+        except MotoUnavailable as exc:
+            missing = str(exc)
+    raise EntryError(f"stack entry {spec.describe()}: the module's data sources {', '.join(types)} call AWS, "
+                     f"and pytest-iac plans them against a local moto server, which cannot start: {missing}. "
+                     "Install it: pip install 'pytest-iac[deploy]'")
+
+
+def _write_override(copy: Path, endpoint: str | None = None, data_types: list[str] = ()) -> None:  # type: ignore[assignment]
     """The deploy tier's override file, offline: for each root ``provider "aws"`` block (and a
     plain provider file when the module has none, since an override cannot add a block)."""
     from pytest_iac.deploy.apply import OVERRIDE_FILE, override_config
@@ -135,7 +185,8 @@ def _write_override(copy: Path) -> None:
     if not blocks and not any(b.type.startswith("aws_") for b in every) and not any(b.kind == "module" for b in every):
         return
     provider = {"aws": [{"alias": b.name} if b.name else {} for b in blocks]}
-    override = override_config({"provider": provider}, endpoint=None, offline=True)
+    config = {"provider": provider, "data": {t: {} for t in data_types}}
+    override = override_config(config, endpoint=endpoint, offline=True)
     override.pop("terraform", None)  # -backend=false: no backend to override
     if blocks:
         (copy / OVERRIDE_FILE).write_text(json.dumps(override, indent=2) + "\n", encoding="utf-8")
