@@ -176,7 +176,13 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
     gate = config.pluginmanager.get_plugin(GATE_PLUGIN_NAME)
     if not summaries and gate is not None and gate.verdict is not None:
         summaries = [s.to_json() for s in gate.verdict.extras.syntheses]
+    entry = config.stash[STATE].settings.entry
     for s in summaries:
+        if entry is not None and entry.kind == "module":
+            terminalreporter.write_line(
+                f"iac plan: Terraform module {s['entry']} -> {s['resources']} resource instances in "
+                f"{s['seconds']:.2f}s (terraform init, plan, show)" + (f", cache {s['cache']}" if s["cache"] else ""))
+            continue
         terminalreporter.write_line(
             f"iac synth: {s['entry']} -> {len(s['stacks'])} stack(s) ({', '.join(s['stacks'])}), "
             f"{s['resources']} resources in {s['seconds']:.2f}s (import {s['import_seconds']:.2f}s, "
