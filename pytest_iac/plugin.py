@@ -171,7 +171,12 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
-    """One line per synthesis: this process's, or (xdist controller) the workers' via the gate."""
+    """One line per synthesis: this process's, or (xdist controller) the workers' via the gate;
+    a warning line when requirements are configured but the gate was blocked or unregistered."""
+    if config.stash[STATE].settings.requirements is not None and not config.pluginmanager.has_plugin(GATE_PLUGIN_NAME):
+        terminalreporter.write_line(
+            f"iac: WARNING the requirement gate is off ({GATE_PLUGIN_NAME} blocked by -p no:{GATE_PLUGIN_NAME} "
+            "or unregistered) although iac_requirements is set: no requirement was checked", yellow=True, bold=True)
     summaries = [s.summary() for s in config.stash[STATE].syntheses]
     gate = config.pluginmanager.get_plugin(GATE_PLUGIN_NAME)
     if not summaries and gate is not None and gate.verdict is not None:

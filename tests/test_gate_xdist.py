@@ -69,11 +69,12 @@ def test_a_crashed_worker_fails_the_gate(pytester, write_requirements):
     result, status, data = _report(pytester, "-n", "2")
     assert result.ret != 0
     assert data["verdict"] == "fail"
-    assert len(data["reasons"]) == 1
+    assert len(data["reasons"]) == 2
     assert re.fullmatch(
         r"worker gw\d sent no pytest-iac results \(Not properly terminated\); the gate cannot pass without them",
         data["reasons"][0],
     )
+    assert re.fullmatch(r"test crashed: .*::test_crash: worker 'gw\d' crashed while running .*", data["reasons"][1])
     result.stdout.fnmatch_lines(["FAIL worker gw? sent no pytest-iac results*"])
 
 

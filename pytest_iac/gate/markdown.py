@@ -6,8 +6,10 @@ from typing import Any
 
 
 def render_markdown(data: dict[str, Any]) -> str:
-    icon = "✅" if data["verdict"] == "pass" else "❌"
+    icon = {"pass": "✅", "incomplete": "⏳"}.get(data["verdict"], "❌")
     lines = [f"## {icon} pytest-iac: {data['verdict'].upper()}", ""]
+    if data.get("exitstatus") is not None:
+        lines += [f"pytest exit status: {data['exitstatus']}", ""]
     lines += [f"- {reason}" for reason in data["reasons"]]
     lines += ["", "| requirement | status | passing tests | description |", "|---|---|---|---|"]
     for req in data["requirements"]:

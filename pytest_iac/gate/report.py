@@ -17,18 +17,23 @@ import pytest
 
 from pytest_iac.state import STATE
 from pytest_iac.gate.markdown import render_markdown
+from pytest_iac.gate.run_outcome import RunOutcome
 from pytest_iac.gate.verdict import Verdict
 
 REPORT_VERSION = 1
 
 
-def report_data(config: pytest.Config, verdict: Verdict) -> dict[str, Any]:
+def report_data(config: pytest.Config, verdict: Verdict, run: RunOutcome) -> dict[str, Any]:
+    """``verdict`` and ``reasons`` cover the whole run (see ``run_outcome``); ``gate`` is the
+    requirement gate's own verdict."""
     extras = verdict.extras.to_json()
     syntheses = extras["syntheses"]
     data = {
         "version": REPORT_VERSION,
-        "verdict": "pass" if verdict.passed else "fail",
-        "reasons": verdict.reasons,
+        "verdict": run.verdict,
+        "exitstatus": run.exitstatus,
+        "gate": "pass" if verdict.passed else "fail",
+        "reasons": run.reasons,
         "partial": verdict.partial,
         "synth": {
             "count": len(syntheses),
@@ -59,9 +64,22 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def write_reports(config: pytest.Config, verdict: Verdict) -> None:
+def write_incomplete(config: pytest.Config) -> None:
+    """Written at session start and replaced at the end: a run that dies between leaves a
+    report a CI reads as failed, never the previous run's."""
     settings = config.stash[STATE].settings
-    data = report_data(config, verdict)
+    data = {"version": REPORT_VERSION, "verdict": "incomplete", "exitstatus": None,
+            "reasons": ["the run did not finish: it was killed or crashed before the gate decided"],
+            "requirements": []}
+    if settings.report_json:
+        write_atomic(settings.report_json, json.dumps(data, indent=2) + "\n")
+    if settings.report_md:
+        write_atomic(settings.report_md, render_markdown(data))
+
+
+def write_reports(config: pytest.Config, verdict: Verdict, run: RunOutcome) -> None:
+    settings = config.stash[STATE].settings
+    data = report_data(config, verdict, run)
     if settings.report_json:
         write_atomic(settings.report_json, json.dumps(data, indent=2) + "\n")
     markdown = render_markdown(data)

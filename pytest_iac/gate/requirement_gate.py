@@ -5,6 +5,12 @@ worker) packs its evidence into one JSON-safe payload: linked tests, line-covera
 resources that exist and those the tests examined, the syntheses made. The controller
 receives test reports through the usual hooks and payloads through ``config.workeroutput``;
 a worker that sends none makes the gate fail.
+
+The gate owns the final exit status: a run whose verdict (gate, tests, exit status) failed
+never ends with 0, even after ``pytest.exit(returncode=0)`` in a test or in another plugin's
+``pytest_sessionfinish``. What it cannot catch: ``os._exit`` (no Python code runs after it), a
+signal that kills the process (the report written at session start then says ``incomplete``),
+and code that changes the status after ``pytest_sessionfinish`` (``pytest_unconfigure``).
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from pytest_iac.role import Controller, Worker, role
 from pytest_iac.state import STATE
 from pytest_iac.gate.evidence_types import Evidence, LinkedTest, SynthesisSummary, WorkerPayload
 from pytest_iac.gate.linking import link, narrowed_by_args
+from pytest_iac.gate.run_outcome import FailureLog, RunOutcome, run_outcome
 from pytest_iac.gate.verdict import Verdict, worse
 
 WORKER_KEY = "pytest_iac"
@@ -37,6 +44,21 @@ class RequirementGate:
         self.problems: list[str] = []
         self.payloads: list[WorkerPayload] = []
         self.verdict: Verdict | None = None
+        self.failures = FailureLog()
+        self.run: RunOutcome | None = None
+        self.replaced_exitstatus: int | None = None
+
+    def _quiet(self) -> bool:
+        """No verdict in runs that run no tests by design (--collect-only, --fixtures)."""
+        option = self.config.option
+        return bool(option.collectonly or getattr(option, "showfixtures", False)
+                    or getattr(option, "show_fixtures_per_test", False))
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        if self.role.decides and not self._quiet():
+            from pytest_iac.gate.report import write_incomplete
+
+            write_incomplete(self.config)
 
     # -- collection -------------------------------------------------------------------------
     def pytest_deselected(self, items: list[pytest.Item]) -> None:
@@ -46,6 +68,9 @@ class RequirementGate:
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         for item in items:
             self._link(item, selected=True)
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        self.failures.collect_report(report)
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         for item in self.deselected:
@@ -68,6 +93,7 @@ class RequirementGate:
 
     # -- evidence ---------------------------------------------------------------------------
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.failures.test_report(report)
         outcome = _phase_outcome(report)
         if outcome is not None:
             self.outcomes[report.nodeid] = worse(self.outcomes.get(report.nodeid), outcome)
@@ -120,24 +146,44 @@ class RequirementGate:
                 if not self.verdict.passed:
                     session.testsfailed += 1
 
-    @pytest.hookimpl(trylast=True)
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+    @pytest.hookimpl(wrapper=True, trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> Generator[None, object, object]:
+        """Innermost wrapper: it runs after every plain ``pytest_sessionfinish`` (and sees a
+        ``pytest.exit`` one of them raises), before xdist sends a worker's output and before the
+        terminal summary is printed."""
+        exit_request: BaseException | None = None
+        try:
+            result = yield
+        except pytest.exit.Exception as exc:
+            exit_request, result = exc, None
         if isinstance(self.role, Worker):
             self.role.send(WORKER_KEY, self._own_payload().to_json())
-            return
-        if session.config.option.collectonly:
-            return
+        elif not self._quiet():
+            self._finish(session, exit_request)
+        if exit_request is not None:
+            raise exit_request
+        return result
+
+    def _finish(self, session: pytest.Session, exit_request: BaseException | None) -> None:
         if self.verdict is None:
             self.problems.append("the run ended before any test ran, so no requirement was checked")
             if self.state.cov_mode != "workers":
                 self.payloads.append(self._own_payload())
             self.verdict = self._decide()
-            if session.exitstatus == 0:
-                session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        requested = getattr(exit_request, "returncode", None)
+        status = int(requested if requested is not None else session.exitstatus)
+        run = run_outcome(self.verdict.reasons, self.failures, status)
+        if not run.passed and status == 0:
+            self.replaced_exitstatus, status = 0, int(pytest.ExitCode.TESTS_FAILED)
+            if requested is not None:
+                exit_request.returncode = status  # type: ignore[union-attr]
+            session.exitstatus = status
+            run = run_outcome(self.verdict.reasons, self.failures, status)
+        self.run = run
         from pytest_iac.gate.report import write_reports
 
         self.config.hook.pytest_iac_verdict(config=self.config, verdict=self.verdict)
-        write_reports(self.config, self.verdict)
+        write_reports(self.config, self.verdict, run)
 
     def _decide(self) -> Verdict:
         from pytest_iac.checks.items import unused_suppressions
@@ -155,6 +201,10 @@ class RequirementGate:
         from pytest_iac.gate.terminal import render_terminal
 
         render_terminal(terminalreporter, self.verdict, verbose=self.config.option.verbose > 0)
+        if self.replaced_exitstatus is not None and self.run is not None:
+            terminalreporter.write_line(
+                f"iac: exit status {self.replaced_exitstatus} replaced by {self.run.exitstatus}: "
+                "the run failed (see the reasons above)", red=True, bold=True)
 
 
 def _phase_outcome(report: pytest.TestReport) -> str | None:
