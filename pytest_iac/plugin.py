@@ -77,6 +77,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if STATE not in config.stash:  # the plugin was registered after the initial conftests
         config.stash[STATE] = State(settings=resolve(config))
     state = config.stash[STATE]
+    from pytest_iac.assertions import audit
+
+    state.cleanup.append(audit.listen(state.resources.record_failure))
     requirements = state.settings.requirements
     for marker in sorted({m for r in (requirements.requirements if requirements else ()) for m in r.markers}):
         # markers the YAML maps to requirements are registered, so --strict-markers accepts them
@@ -162,6 +165,18 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
         return (yield)
     finally:
         recorder.current = None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A test's failed query assertions travel on its call report (to the xdist controller
+    too), so the gate never counts a test that caught one."""
+    report = yield
+    if call.when == "call":
+        failed = item.config.stash[STATE].resources.failed_queries.pop(item.nodeid, None)
+        if failed:
+            report.iac_failed_queries = failed  # type: ignore[attr-defined]
+    return report
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -18,14 +18,21 @@ if TYPE_CHECKING:
 
 @dataclass
 class ResourceRecorder:
-    """Which resources (by address) each test really examined through the query API."""
+    """Which resources (by address) each test really examined through the query API, and which
+    of its query assertions failed (caught by the test or not)."""
 
     current: str | None = None
     examined: dict[str, set[str]] = field(default_factory=dict)
+    failed_queries: dict[str, list[str]] = field(default_factory=dict)
 
     def record(self, address: str) -> None:
         if self.current is not None:
             self.examined.setdefault(self.current, set()).add(address)
+
+    def record_failure(self, query: str, error: AssertionError) -> None:
+        if self.current is not None:
+            first = next((line for line in str(error).splitlines() if line.strip()), "")
+            self.failed_queries.setdefault(self.current, []).append(f"{query}: {first}"[:300])
 
 
 @dataclass

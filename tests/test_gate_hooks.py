@@ -12,11 +12,11 @@ TESTS = """
 
     @pytest.mark.requirement("R-1")
     def test_one():
-        assert 1 + 1 == 2
+        assert len(__name__) + 1 > 2
 
     @pytest.mark.requirement("R-2")
     def test_two():
-        assert 2 + 2 == 5
+        assert len(__name__) == -1
 """
 
 VERDICT_HOOK = """
@@ -79,7 +79,7 @@ def test_report_data_hook_adds_keys_to_the_json_report(pytester, write_requireme
 
         @pytest.mark.requirement("R-1")
         def test_one():
-            assert 1 + 1 == 2
+            assert len(__name__) + 1 > 2
     """)
     pytester.makeconftest("""
         def pytest_iac_report_data(config, data):

@@ -353,8 +353,11 @@ def test_all_resources_records_everything_checked(template: Template, examined: 
         template.all_resources_properties("aws_subnet", {"map_public_ip_on_launch": False})
     assert examined == ["aws_subnet.subnet-private-0", "aws_subnet.subnet-private-1", "aws_subnet.subnet-public-0"]
     examined.clear()
-    template.all_resources("aws_vpc", {})
+    template.all_resources("aws_vpc", {"cidr_block": "10.0.0.0/16"})
     assert examined == ["aws_vpc.vpc"]
+    examined.clear()
+    template.all_resources("aws_vpc", {})
+    assert examined == [], "an empty pattern examines no property, so no resource"
 
 
 def test_count_with_properties_records_matches(template: Template, examined: list[str]) -> None:
@@ -383,7 +386,7 @@ def test_on_examine_is_looked_up_at_call_time(template: Template, examined: list
     later: list[str] = []
     template.on_examine = later.append
     _ = vpc["cidr_block"]
-    template.has_resource_properties("aws_kms_key", {})
+    template.has_resource_properties("aws_kms_key", {"enable_key_rotation": True})
     template.on_examine = None
     _ = vpc["tags"]
     template.has_resource_properties("aws_vpc", {})

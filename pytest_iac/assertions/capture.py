@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from pytest_iac.assertions.audit import records_failures
 from pytest_iac.assertions.matchers import Matcher, compile_pattern
 from pytest_iac.assertions.result import MatchResult
 from pytest_iac.assertions.values import MISSING, UNSET, json_type, show
@@ -13,6 +14,7 @@ from pytest_iac.assertions.values import MISSING, UNSET, json_type, show
 __all__ = ["Capture"]
 
 
+@records_failures("as_string", "as_number", "as_boolean", "as_array", "as_object")
 class Capture(Matcher):
     """A matcher that records every non-null value it matched (optionally also matching ``pattern``).
 

@@ -16,9 +16,10 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from pytest_iac.assertions.audit import records_failures
 from pytest_iac.assertions.index import Entry, Index, Matched
 from pytest_iac.assertions.match import Match
-from pytest_iac.assertions.matchers import Matcher
+from pytest_iac.assertions.matchers import AnyValueMatch, Matcher, ObjectMatch
 from pytest_iac._text import listing, plural
 from pytest_iac.assertions.messages import Candidate, did_you_mean, expectation, mismatch
 from pytest_iac.assertions.resource_view import ResourceView
@@ -27,6 +28,7 @@ from pytest_iac.terraform.expressions import references
 __all__ = ["ResourceView", "Template"]
 
 
+@records_failures()
 class Template:
     """A synthesized Terraform JSON configuration, ready to be queried."""
 
@@ -92,7 +94,7 @@ class Template:
         if not entries:
             raise self._none_of_type(rtype, data)
         tested = self._index.match(entries, _root(props), whole)
-        for entry in tested.matched:
+        for entry in tested.matched if not _vacuous(props) else ():
             self._examine(entry.address)
         if tested.matched:
             return
@@ -107,7 +109,7 @@ class Template:
         if not entries:
             raise self._none_of_type(rtype, False)
         tested = self._index.match(entries, _root(props), whole)
-        for entry in entries:
+        for entry in entries if not _vacuous(props) else ():
             self._examine(entry.address)
         failed = tested.failed
         if not failed:
@@ -157,7 +159,7 @@ class Template:
     def resource_properties_count_is(self, type: str, props: Any, count: int) -> None:
         tested = self._index.match(self._index.of_type(type, False), _root(props), whole=False)
         matched = [e.address for e in tested.matched]
-        for address in matched:
+        for address in matched if not _vacuous(props) else ():
             self._examine(address)
         if len(matched) == count:
             return
@@ -310,6 +312,16 @@ class Template:
         """Addresses whose bodies refer to ``address``."""
         self._entry(address)
         return sorted(a for a, refs in self._reference_graph().items() if address in refs)
+
+
+def _vacuous(props: Any) -> bool:
+    """An expected value every resource matches (``{}``, ``Match.any_value()``): the query
+    examined no property, so it does not count for resource coverage."""
+    if props is None or isinstance(props, AnyValueMatch):
+        return True
+    if isinstance(props, ObjectMatch):
+        return props.name == "object_like" and not props.pattern
+    return isinstance(props, Mapping) and not props
 
 
 def _root(props: Any) -> Matcher:

@@ -25,7 +25,9 @@ def evaluate(
     *,
     problems: list[str],
     rootdir: Path,
+    caught: Mapping[str, list[str]] | None = None,
 ) -> Verdict:
+    """``caught``: the failed query assertions of tests that passed anyway, by node id."""
     assert requirements is not None
     problems = list(problems) + [f"stack synthesis failed: {error.splitlines()[0]}" for error in evidence.synth_errors]
     tests: list[LinkedTest] = list(evidence.tests)
@@ -42,6 +44,8 @@ def evaluate(
     verdict.extras = VerdictExtras(
         syntheses=evidence.syntheses,
         hollow=tuple(sorted(t.hollow for t in tests if t.hollow and outcomes.get(t.nodeid) == "passed")),
+        caught=tuple(f"{nodeid}: {query}" for nodeid, queries in sorted((caught or {}).items())
+                     if outcomes.get(nodeid) == "caught" for query in queries),
         coverage=coverage,
         resources=resources,
         checks=evidence.checks,

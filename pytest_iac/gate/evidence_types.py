@@ -253,12 +253,14 @@ class VerdictExtras:
 
     syntheses: tuple[SynthesisSummary, ...] = ()
     hollow: tuple[str, ...] = ()
+    caught: tuple[str, ...] = ()  # "nodeid: query: message" of passed tests whose query assertion failed
     coverage: LineCoverageFigure | None = None
     resources: ResourceCoverageFigure | None = None
     checks: tuple[CheckResult, ...] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"syntheses": [s.to_json() for s in self.syntheses], "hollow": list(self.hollow)}
+        data: dict[str, Any] = {"syntheses": [s.to_json() for s in self.syntheses], "hollow": list(self.hollow),
+                                "caught": list(self.caught)}
         if self.coverage is not None:
             data["coverage"] = self.coverage.to_json()
         if self.resources is not None:
@@ -272,6 +274,7 @@ class VerdictExtras:
         return cls(
             syntheses=tuple(SynthesisSummary.from_json(s) for s in data["syntheses"]),
             hollow=tuple(data["hollow"]),
+            caught=tuple(data.get("caught", ())),
             coverage=LineCoverageFigure.from_json(data["coverage"]) if "coverage" in data else None,
             resources=ResourceCoverageFigure.from_json(data["resources"]) if "resources" in data else None,
             checks=tuple(CheckResult.from_json(c) for c in data["checks"]) if "checks" in data else None,

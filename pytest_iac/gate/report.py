@@ -44,6 +44,7 @@ def report_data(config: pytest.Config, verdict: Verdict, run: RunOutcome) -> dic
         },
         "requirements": [r.to_json() for r in verdict.requirements],
         "hollow": extras["hollow"],
+        "caught": extras["caught"],
     }
     for key in ("coverage", "resources", "checks"):
         if key in extras:

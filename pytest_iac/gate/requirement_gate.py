@@ -45,6 +45,7 @@ class RequirementGate:
         self.payloads: list[WorkerPayload] = []
         self.verdict: Verdict | None = None
         self.failures = FailureLog()
+        self.caught: dict[str, list[str]] = {}
         self.run: RunOutcome | None = None
         self.replaced_exitstatus: int | None = None
 
@@ -95,6 +96,9 @@ class RequirementGate:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.failures.test_report(report)
         outcome = _phase_outcome(report)
+        failed_queries = getattr(report, "iac_failed_queries", None)
+        if outcome == "passed" and failed_queries:
+            outcome, self.caught[report.nodeid] = "caught", list(failed_queries)
         if outcome is not None:
             self.outcomes[report.nodeid] = worse(self.outcomes.get(report.nodeid), outcome)
 
@@ -192,7 +196,7 @@ class RequirementGate:
         evidence = Evidence.merge(self.payloads)
         problems = self.problems + unused_suppressions(self.config, list(evidence.checks))
         return evaluate(self.state, self.requirements, evidence, self.outcomes,
-                        problems=problems, rootdir=self.config.rootpath)
+                        problems=problems, rootdir=self.config.rootpath, caught=self.caught)
 
     # -- output -----------------------------------------------------------------------------
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:

@@ -25,6 +25,8 @@ def render_terminal(tr: pytest.TerminalReporter, verdict: Verdict, *, verbose: b
                 tr.write_line(f"{'':<{width}}    {test['outcome']:<9} {test['nodeid']}")
     for location in verdict.extras.hollow:
         tr.write_line(f"hollow test (does not count): {location}", yellow=True)
+    for failure in verdict.extras.caught:
+        tr.write_line(f"caught query failure (does not count): {failure}", yellow=True)
     _render_coverage(tr, verdict.extras)
     if verdict.partial:
         tr.write_line("partial run: requirements outside it are 'not run' (--iac-strict fails them)")

@@ -2,7 +2,8 @@
 
 No pytest here, so the rules are easy to read and to test. Statuses: ``passed``, ``failed``,
 ``skipped``, ``untested``, ``not run``. Only a ``passed`` test of the requirement's kind
-satisfies it; xfailed, xpassed, skipped and errored tests do not.
+satisfies it; xfailed, xpassed, skipped and errored tests do not, nor a ``caught`` one (it
+passed, but a query assertion failed during it and it caught the error).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ __all__ = ["LinkedTest", "RequirementResult", "Verdict", "decide", "requirement_
 
 PASSING = "passed"
 # An outcome per test, worst phase wins: error (setup/teardown) > failed > skipped > xfailed > ...
-OUTCOME_RANK = {"error": 5, "failed": 4, "xpassed": 3, "skipped": 2, "xfailed": 2, "passed": 1}
+OUTCOME_RANK = {"error": 5, "failed": 4, "caught": 4, "xpassed": 3, "skipped": 2, "xfailed": 2, "passed": 1}
 
 
 @dataclass
@@ -69,7 +70,7 @@ def requirement_results(
             status = "not run"
         elif PASSING in got:
             status = "passed"
-        elif any(o in ("failed", "error", "no result", "xpassed") for o in got):
+        elif any(o in ("failed", "error", "no result", "xpassed", "caught") for o in got):
             status = "failed"
         elif "hollow" in got:
             status = "untested"
