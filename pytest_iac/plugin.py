@@ -169,9 +169,12 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    """A test's failed query assertions travel on its call report (to the xdist controller
-    too), so the gate never counts a test that caught one."""
+    """Every report is masked (``masked_reports``); a test's failed query assertions travel on its
+    call report (to the xdist controller too), so the gate never counts a test that caught one."""
+    from pytest_iac.masked_reports import mask_report
+
     report = yield
+    mask_report(report)
     if call.when == "call":
         failed = item.config.stash[STATE].resources.failed_queries.pop(item.nodeid, None)
         if failed:

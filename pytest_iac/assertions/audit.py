@@ -4,7 +4,7 @@ A test that wraps ``has_resource_properties`` in ``try``/``except AssertionError
 ``pytest.raises``) passes while the stack did not match; the gate must not count it. The
 public methods of ``Template`` (and the readers of ``Capture``) are wrapped once, here: a
 failure is handed to every listener (the plugin's recorder, which knows the running test)
-before it propagates. The wrapper hides its own frame, so tracebacks and ``-l`` show the
+before it propagates, its message masked (``masking``) on the way. The wrapper hides its own frame, so tracebacks and ``-l`` show the
 test's line and locals, not ours.
 """
 
@@ -13,6 +13,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
+
+from pytest_iac.masking import mask_text
 
 __all__ = ["listen", "records_failures"]
 
@@ -46,6 +48,8 @@ def _recording(method: Callable[..., Any], query: str) -> Callable[..., Any]:
         try:
             return method(*args, **kwargs)
         except AssertionError as error:
+            if error.args and isinstance(error.args[0], str):
+                error.args = (mask_text(error.args[0]), *error.args[1:])
             _report(query, error)
             raise
 

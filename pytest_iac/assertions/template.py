@@ -23,6 +23,7 @@ from pytest_iac.assertions.matchers import AnyValueMatch, Matcher, ObjectMatch
 from pytest_iac._text import listing, plural
 from pytest_iac.assertions.messages import Candidate, did_you_mean, expectation, mismatch
 from pytest_iac.assertions.resource_view import ResourceView
+from pytest_iac.masking import is_secret_key, remember_secrets_of
 from pytest_iac.terraform.expressions import references
 
 __all__ = ["ResourceView", "Template"]
@@ -37,6 +38,7 @@ class Template:
         if not isinstance(config, Mapping):
             raise TypeError(f"Template needs the Terraform JSON object, got {type(config).__name__}")
         self._config: dict[str, Any] = copy.deepcopy(dict(config))
+        remember_secrets_of(self._config)
         self.stack_name = stack_name
         self.on_examine = on_examine
         self._index = Index(self._config)
@@ -235,7 +237,8 @@ class Template:
                 self._examine(f"output.{n}")
         if any(r.is_success for r in tested.values()):
             return
-        masked = {n for n, o in named.items() if isinstance(o, Mapping) and o.get("sensitive") is True}
+        masked = {n for n, o in named.items()
+                  if is_secret_key(n) or (isinstance(o, Mapping) and o.get("sensitive") is True)}
         header = (f"Template has {plural(len(named), 'output')} matching {name!r},"
                   " but none match the expected properties.")
         raise mismatch(header, root, [Candidate(n, r, masked=n in masked) for n, r in tested.items()])

@@ -1,5 +1,5 @@
 """How a JSON value reads in a failure: its JSON type, its path, its compact rendering with
-values under sensitive keys masked.
+secrets masked (values under secret-named keys, secret-shaped strings: see ``masking``).
 
 This is the ground floor of the assertions room: the match result, the matchers and the
 failure messages all render values the same way, and this module imports none of them.
@@ -9,14 +9,12 @@ Everything here is deterministic, so failure messages can be asserted on and dif
 from __future__ import annotations
 
 import json
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-_SENSITIVE = re.compile(
-    r"password|secret|token|private_key|access_key|secret_key|api_key|credential", re.IGNORECASE
-)
+from pytest_iac.masking import is_secret_key, mask_text
+
 MASK = '"***"'
 _LIMIT = 200
 UNSET: Any = object()
@@ -48,7 +46,7 @@ class Describable(ABC):
 
 
 def is_sensitive(key: object) -> bool:
-    return isinstance(key, str) and _SENSITIVE.search(key) is not None
+    return is_secret_key(key)
 
 
 def json_type(value: Any) -> str:
@@ -92,6 +90,8 @@ def render_value(value: Any) -> str:
         return "{" + ", ".join(items) + "}"
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(render_value(v) for v in value) + "]"
+    if isinstance(value, str):
+        return json.dumps(mask_text(value), ensure_ascii=False)
     try:
         return json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):

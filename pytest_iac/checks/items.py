@@ -164,6 +164,12 @@ def _findings(config: pytest.Config, check: Check, ctx: Any, stack_config: dict[
     return findings, False
 
 
+def mask_text(text: str) -> str:
+    from pytest_iac.masking import mask_text as mask
+
+    return mask(text)
+
+
 def _finding_result(finding: Finding, template: Any, check: Check, severity: str, options: Any) -> FindingResult:
     path = finding.path
     if path is None and finding.address:
@@ -175,7 +181,7 @@ def _finding_result(finding: Finding, template: Any, check: Check, severity: str
     return FindingResult(
         address=finding.address,
         path=path,
-        message=finding.message,
+        message=mask_text(finding.message),
         severity=finding.severity or severity,
         suppressed=suppression is not None,
         reason=suppression.reason if suppression else None,

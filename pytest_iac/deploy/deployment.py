@@ -43,6 +43,9 @@ class Deployment:
                 f"{len(self.outputs)} outputs, {len(self.resources())} resources>")
 
     def __post_init__(self) -> None:
+        from pytest_iac.masking import is_secret_key, remember
+
+        remember(value for name, value in self.outputs.items() if is_secret_key(name))  # masked in failures
         object.__setattr__(self, "outputs", MappingProxyType(dict(self.outputs)))
         object.__setattr__(self, "state", MappingProxyType({k: MappingProxyType(dict(v)) for k, v in self.state.items()}))
 

@@ -80,7 +80,9 @@ def write_incomplete(config: pytest.Config) -> None:
 
 def write_reports(config: pytest.Config, verdict: Verdict, run: RunOutcome) -> None:
     settings = config.stash[STATE].settings
-    data = report_data(config, verdict, run)
+    from pytest_iac.masking import mask_data
+
+    data = mask_data(report_data(config, verdict, run))
     if settings.report_json:
         write_atomic(settings.report_json, json.dumps(data, indent=2) + "\n")
     markdown = render_markdown(data)

@@ -90,5 +90,7 @@ def _message(report: pytest.TestReport | pytest.CollectReport) -> str:
     lines = [line.strip() for line in (report.longreprtext or "").splitlines() if line.strip()]
     errors = [line[1:].strip() for line in lines if line.startswith("E ")]
     candidates = crash_lines[:1] or errors[:1] or lines[-1:]
-    first = candidates[0] if candidates else ""
+    from pytest_iac.masking import mask_text
+
+    first = mask_text(candidates[0]) if candidates else ""
     return first if len(first) <= _MESSAGE_LIMIT else first[: _MESSAGE_LIMIT - 3] + "..."

@@ -33,7 +33,9 @@ def render_terminal(tr: pytest.TerminalReporter, verdict: Verdict, *, verbose: b
     if verdict.passed:
         tr.write_line(f"PASS all {len(verdict.requirements)} requirements satisfied", green=True, bold=True)
     else:
-        tr.write_line("FAIL " + " | ".join(verdict.reasons), red=True, bold=True)
+        from pytest_iac.masking import mask_text
+
+        tr.write_line(mask_text("FAIL " + " | ".join(verdict.reasons)), red=True, bold=True)
 
 
 def _render_coverage(tr: pytest.TerminalReporter, extras: VerdictExtras) -> None:
