@@ -14,11 +14,11 @@ TESTS = """
 
     @pytest.mark.requirement("R-1")
     def test_one():
-        assert 1 + 1 == 2
+        assert len(__name__) > 1
 
     @pytest.mark.requirement("R-2")
     def test_two():
-        assert 2 + 2 == 5
+        assert len(__name__) == 5
 
     @pytest.mark.parametrize("n", range(6))
     @pytest.mark.requirement("R-4")
@@ -61,7 +61,7 @@ def test_a_crashed_worker_fails_the_gate(pytester, write_requirements):
 
         @pytest.mark.requirement("R-1")
         def test_ok():
-            assert True is True
+            assert __name__.startswith("test_")
 
         def test_crash():
             os._exit(3)
