@@ -358,3 +358,21 @@ def test_data_sources_that_call_aws_are_planned_against_moto(pytester: pytest.Py
     """)
     result = pytester.runpytest_subprocess("--iac-app", "infra", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
+
+
+def test_under_xdist_one_worker_plans_and_the_other_reuses_the_plan(pytester: pytest.Pytester, module: Path,
+                                                                    terraform_mirror: str, xdist: None,
+                                                                    write_requirements):
+    write_requirements({"R-1": "queues"}, app={"entry": "infra"}, coverage={"fail_under": 0})
+    pytester.makepyfile(**{f"test_{i}": f"""
+        import pytest
+
+        @pytest.mark.requirement("R-1")
+        def test_queue_{i}(iac_stack):
+            iac_stack.has_resource_properties("aws_sqs_queue", {{"name": "jobs-{i}"}})
+    """ for i in range(2)})
+    result = pytester.runpytest_subprocess("--iac-requirements", "requirements.yaml", "--iac-checks", "off",
+                                           "-n", "2", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
+    lines = [line for line in result.stdout.lines if line.startswith("iac plan:")]
+    assert sorted(line.rsplit(", cache ", 1)[1] for line in lines) == ["hit", "miss"], lines
