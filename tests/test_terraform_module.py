@@ -376,3 +376,30 @@ def test_under_xdist_one_worker_plans_and_the_other_reuses_the_plan(pytester: py
     result.assert_outcomes(passed=2)
     lines = [line for line in result.stdout.lines if line.startswith("iac plan:")]
     assert sorted(line.rsplit(", cache ", 1)[1] for line in lines) == ["hit", "miss"], lines
+
+
+def test_terraform_bin_names_the_cli_and_a_missing_one_is_one_error(pytester: pytest.Pytester, monkeypatch):
+    monkeypatch.delenv("PYTEST_IAC_TF_PLUGIN_DIR", raising=False)
+    write_module(pytester.path / "infra", {"main.tf": 'resource "aws_sns_topic" "t" {\n  name = "t"\n}\n'})
+    pytester.makeini("[pytest]\niac_terraform_bin = no-such-tofu\n")
+    pytester.makepyfile("def test_x(iac_stack): pass")
+    result = pytester.runpytest("--iac-app", "infra", "-p", "no:cacheprovider")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*stack entry 'infra' (from --iac-app) is a Terraform module, and 'no-such-tofu' "
+                                 "was not found: install terraform (or tofu) or pass --iac-terraform-bin PATH*"])
+    again = pytester.runpytest("--iac-app", "infra", "--iac-terraform-bin", "other-tofu", "-p", "no:cacheprovider")
+    again.stdout.fnmatch_lines(["*'other-tofu' was not found*"])  # the option wins over the ini file
+
+
+def test_a_compatible_cli_plans_the_module(pytester: pytest.Pytester, terraform_mirror: str, terraform_bin: str):
+    wrapper = pytester.path / "mytf"
+    wrapper.write_text(f'#!/bin/sh\necho "$1" >> "{pytester.path}/calls.log"\nexec "{terraform_bin}" "$@"\n')
+    wrapper.chmod(0o755)
+    write_module(pytester.path / "infra", {"main.tf": 'resource "aws_sns_topic" "t" {\n  name = "t"\n}\n'})
+    pytester.makepyfile("""
+        def test_t(iac_stack):
+            iac_stack.has_resource_properties("aws_sns_topic", {"name": "t"})
+    """)
+    result = pytester.runpytest("--iac-app", "infra", f"--iac-terraform-bin={wrapper}", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    assert (pytester.path / "calls.log").read_text().split() == ["init", "plan", "show"]
