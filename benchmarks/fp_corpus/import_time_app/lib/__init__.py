@@ -1,0 +1,1 @@
+from lib import main  # noqa: F401  (makes `python -m lib` synthesize)

@@ -1,0 +1,1 @@
+import lib  # noqa: F401  (lib.main synthesizes on import)
