@@ -1,9 +1,11 @@
 """``assets``: files the configuration reads exist, and Lambda packages contain their handler.
 
-Terraform runs in the stack's output directory, so relative paths are resolved from there:
-a path that works from the project root at synth time is missing at plan time. Values that
-are references (``${aws_x.y.z}``) cannot be known here and are skipped; ``${path.module}``
-(and ``path.root``, ``path.cwd``) stand for the stack directory.
+cdktf runs terraform in ``<project>/cdktf.out/stacks/<stack id>/``, so relative paths are
+resolved from there (``CheckContext.resolve``, ``pytest_iac.synthesis.layout``), whatever
+directory the plugin synthesized into: a path that works from the project root at synth time is
+missing at plan time, and ``../../../lib/fn.zip`` names ``<project>/lib/fn.zip``. Values that are
+references (``${aws_x.y.z}``) cannot be known here and are skipped; ``${path.module}`` (and
+``path.root``, ``path.cwd``) stand for the stack directory.
 """
 
 from __future__ import annotations
@@ -101,8 +103,25 @@ def _handler_problem(archive: Path, handler: str, shown: str) -> str | None:
     return f"{message} ({has}). Add the module to the package, or fix the handler"
 
 
+def referenced_paths(config: Mapping[str, Any]) -> list[str]:
+    """Every literal path the stack reads files from (what ``run`` checks), for cache keys."""
+    found: list[str] = []
+    for section in ("resource", "data"):
+        for rtype, named in sorted((config.get(section) or {}).items()):
+            arguments = (FILE_ARGUMENTS if section == "resource" else DATA_FILE_ARGUMENTS).get(rtype, ())
+            for body in (named or {}).values():
+                if not isinstance(body, Mapping):
+                    continue
+                for argument in arguments:
+                    value = literal(body.get(argument))
+                    path = _path(value) if value is not None else None
+                    found += [path] if path is not None else []
+                found += [path for _, path in _uses(body)]
+    found += [path for _, path in _uses({k: v for k, v in config.items() if k in ("output", "locals")})]
+    return sorted(set(found))
+
+
 def run(ctx: CheckContext) -> Iterator[Finding]:
-    stack_dir = Path(ctx.stack_dir)
     raw = ctx.template.raw
     archives = [*data_sources(ctx, raw), *resources(ctx, "archive_file")]
     generated = {os.path.normpath(p) for _, rtype, body in archives if rtype == "archive_file"
@@ -111,7 +130,7 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
 
     def missing(address: str, subject: str, path: str, directory: bool = False,
                 consequence: str = "") -> Iterator[Finding]:
-        full = stack_dir / path
+        full = ctx.resolve(path)
         key = (address, os.path.normpath(full))
         if key in seen or os.path.normpath(path) in generated:
             return
@@ -123,7 +142,9 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
             consequence = ""
         else:
             state = "does not exist"
-        where = "" if os.path.isabs(path) else " Relative paths are resolved from the stack's output directory."
+        where = "" if os.path.isabs(path) else (" Relative paths are resolved from "
+                                                f"{_shown(ctx.paths.working_dir if ctx.paths else Path(ctx.stack_dir), ctx)}, "
+                                                "where cdktf runs terraform.")
         yield Finding(address, f"{subject} {state} (looked in {_shown(full, ctx)}){consequence}.{where} "
                                + _fix(path, directory))
 
@@ -143,15 +164,15 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
             yield from missing(address, f"{where} reads a file that", path,
                                consequence="; Terraform fails on it with 'no such file or directory'")
         if rtype == "aws_lambda_function":
-            yield from _handler(ctx, address, body, stack_dir)
+            yield from _handler(ctx, address, body)
 
 
-def _handler(ctx: CheckContext, address: str, body: dict[str, Any], stack_dir: Path) -> Iterator[Finding]:
+def _handler(ctx: CheckContext, address: str, body: dict[str, Any]) -> Iterator[Finding]:
     filename, handler, runtime = (literal(body.get(k)) for k in ("filename", "handler", "runtime"))
     path = _path(filename) if filename else None
     if not (path and handler and runtime and runtime.startswith("python")):
         return
-    archive = stack_dir / path
+    archive = ctx.resolve(path)
     if archive.is_file():
         problem = _handler_problem(archive, handler, _shown(archive, ctx))
         if problem:

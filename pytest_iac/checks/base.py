@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from pytest_iac.assertions.template import Template
+    from pytest_iac.synthesis.layout import StackPaths
 
 Severity = Literal["error", "warning"]
 
@@ -39,7 +40,7 @@ class CheckContext:
 
     template: Template  # the stack's query object; checks' reads never count as test assertions
     stack: str  # stack name
-    stack_dir: Path  # directory holding the stack's cdk.tf.json (assets are relative to it)
+    stack_dir: Path  # directory holding the stack's cdk.tf.json
     project_dir: Path  # directory of the requirements YAML (or rootdir): docs live here
     options: Any  # the YAML's `checks` section (pytest_iac.config.requirements.CheckSettings)
     strict: bool = False
@@ -47,6 +48,12 @@ class CheckContext:
     terraform_plugin_dir: Path | None = None  # provider mirror for checks that run terraform
     terraform: str | None = None  # $PYTEST_IAC_TERRAFORM; None: terraform on PATH
     aws_region: str | None = None  # AWS_REGION / AWS_DEFAULT_REGION of the environment
+    paths: StackPaths | None = None  # where relative paths resolve (as under cdktf deploy); None: stack_dir
+    package_dir: Path | None = None  # directory of the entry's module or script (docs are looked for there too)
+
+    def resolve(self, path: str) -> Path:
+        """The file a relative path of the stack names, as ``cdktf deploy`` would open it."""
+        return self.paths.resolve(path) if self.paths is not None else Path(self.stack_dir) / path
 
 
 @dataclass(frozen=True)

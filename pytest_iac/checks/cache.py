@@ -12,17 +12,22 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pytest_iac.synthesis import inputs
+
+if TYPE_CHECKING:
+    from pytest_iac.synthesis.layout import StackPaths
 
 CACHEABLE = frozenset({"validate"})
 
 
 def result_key(check_id: str, stack_dir: Path, config: dict[str, Any], plugin_dir: Path | None,
-               terraform_path: str | None = None) -> str | None:
+               terraform_path: str | None = None, paths: StackPaths | None = None) -> str | None:
     """The key of a check's result, or None when it can't be known (no terraform).
-    ``plugin_dir`` and ``terraform_path`` are the settings' (``pytest_iac.config.settings``)."""
+    ``plugin_dir`` and ``terraform_path`` are the settings' (``pytest_iac.config.settings``). The
+    files the stack names by relative path are part of it, resolved as terraform will (``paths``)."""
+    from pytest_iac.checks.assets import referenced_paths
     from pytest_iac.terraform.binary import find_terraform
     from pytest_iac.terraform.errors import TerraformError, TerraformUnavailable
 
@@ -34,6 +39,9 @@ def result_key(check_id: str, stack_dir: Path, config: dict[str, Any], plugin_di
         "check": check_id,
         "config": config,
         "files": inputs.digest_tree(str(stack_dir)),
+        "working_dir": str(paths.working_dir) if paths is not None else None,
+        "referenced": {p: inputs.digest_tree(str(paths.resolve(p) if paths is not None else stack_dir / p))
+                       for p in referenced_paths(config)},
         "terraform": [terraform.path, terraform.version_text],
         "plugin_dir": str(plugin_dir or ""),
         "versions": inputs.versions(),

@@ -132,6 +132,8 @@ def run_check(config: pytest.Config, check: Check, stack: str | None) -> CheckRe
         terraform_plugin_dir=state.settings.terraform_plugin_dir,
         terraform=state.settings.terraform,
         aws_region=state.settings.env.aws_region,
+        paths=synthesis.stacks[stack_name].paths,
+        package_dir=synthesis.package_dir,
     )
     severity = (getattr(options, "severity", {}) or {}).get(check.id, check.severity)
     try:
@@ -153,7 +155,7 @@ def _findings(config: pytest.Config, check: Check, ctx: Any, stack_config: dict[
     if check.id in check_cache.CACHEABLE and state.settings.cache and getattr(config, "cache", None) is not None:
         directory = Path(config.cache.mkdir("pytest-iac")) / "checks"
     key = check_cache.result_key(check.id, ctx.stack_dir, stack_config, ctx.terraform_plugin_dir,
-                                 ctx.terraform) if directory else None
+                                 ctx.terraform, ctx.paths) if directory else None
     if directory is not None and key is not None:
         hit = check_cache.load(directory, key)
         if hit is not None:

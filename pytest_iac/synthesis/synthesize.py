@@ -7,6 +7,7 @@ private output directory, so synthesis never writes into the user's tree.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import importlib.util
 import inspect
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from pytest_iac.config.entry import EntryError, EntrySpec, user_traceback
 from pytest_iac.synthesis.hooks import recorded_assets, recording_environ, redirected_apps
+from pytest_iac.synthesis.layout import StackPaths, entry_package_dir, project_layout
 
 if TYPE_CHECKING:
     from pytest_iac.assertions.template import Template
@@ -36,11 +38,20 @@ class SynthesizedStack:
     name: str
     path: Path
     config: dict[str, Any]
+    working_dir: Path | None = None  # where cdktf runs terraform; None: ``directory`` itself
+    anchor: Path | None = None  # the project directory
 
     @property
     def directory(self) -> Path:
-        """The stack's directory in the output; file paths in the JSON are relative to it."""
+        """The stack's directory in the output (private, unless the entry was an output dir)."""
         return self.path.parent
+
+    @property
+    def paths(self) -> StackPaths:
+        """How the stack's relative paths resolve: as ``cdktf deploy`` would (synthesis/layout.py)."""
+        working = self.working_dir or self.directory
+        anchor = self.anchor if self.anchor is not None and working.is_relative_to(self.anchor) else working.parent
+        return StackPaths(self.directory, working, anchor)
 
     @property
     def resource_count(self) -> int:
@@ -59,6 +70,8 @@ class Synthesis:
     env_read: tuple[str, ...] = ()
     asset_paths: tuple[str, ...] = ()  # what TerraformAssets were made from (read by node, not Python)
     cache: str | None = None  # "hit" or "miss" when the synthesis cache was used
+    project_dir: Path | None = None  # directory of cdktf.json, or of the entry (synthesis/layout.py)
+    package_dir: Path | None = None  # directory of the entry's module or script
     on_examine: Callable[[str], None] | None = None
     _templates: dict[str, Template] = field(default_factory=dict, repr=False)
 
@@ -289,8 +302,16 @@ def _read_synthesized(
                 "(no *.tf or *.tf.json files). Run 'cdktf synth' first, or name the module's directory."
             )
         stacks = {name: _load_stack(spec, name, path) for name, path in paths.items()}
+    layout = project_layout(spec)
+    if spec.kind != "synthesized":  # synthesized elsewhere than cdktf would: resolve from where it would
+        working = manifest.get("stacks", {})
+        stacks = {name: dataclasses.replace(stack, working_dir=layout.working_dir(
+                      name, (working.get(name) or {}).get("workingDirectory")))
+                  for name, stack in stacks.items()}
+    stacks = {name: dataclasses.replace(stack, anchor=layout.project_dir) for name, stack in stacks.items()}
     timings = dict(timings, total=time.perf_counter() - started)
-    return Synthesis(entry=spec.entry, outdir=outdir, manifest=manifest, stacks=stacks, timings=timings)
+    return Synthesis(entry=spec.entry, outdir=outdir, manifest=manifest, stacks=stacks, timings=timings,
+                     project_dir=layout.project_dir, package_dir=entry_package_dir(spec))
 
 
 def _load_stack(spec: EntrySpec, name: str, path: Path) -> SynthesizedStack:

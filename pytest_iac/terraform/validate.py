@@ -1,7 +1,9 @@
 """``terraform validate`` on a stack, offline, with the real provider schema.
 
 ``validate`` never writes into the user's tree: it copies ``cdk.tf.json`` into a private temporary
-directory, symlinks the stack directory's other files (``assets/``, zips) next to it, runs
+directory, symlinks the stack directory's other files (``assets/``, zips) next to it (given the
+stack's ``StackPaths``, inside a farm mirroring the project, so that relative paths resolve as
+under ``cdktf deploy``: see ``terraform/workdir.py``), runs
 ``terraform init -backend=false -plugin-dir=<mirror>`` and ``terraform validate -json``, maps each
 diagnostic to a resource address and removes the directory. With an unpacked mirror terraform
 symlinks the provider's platform directory into ``.terraform/providers``; a packed (``.zip``)
@@ -19,6 +21,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pytest_iac.terraform.binary import Terraform, find_terraform
 from pytest_iac.terraform.diagnostics import Diagnostic, parse_diagnostics
@@ -26,6 +29,9 @@ from pytest_iac.terraform.errors import TerraformError
 from pytest_iac.terraform.mirror import Mirror, find_mirror, required_providers, user_cache
 from pytest_iac.terraform.process import run, tail_lines
 from pytest_iac.terraform.workdir import CONFIG_FILE, private_cli_config, terraform_env, working_copy
+
+if TYPE_CHECKING:
+    from pytest_iac.synthesis.layout import StackPaths
 
 __all__ = ["ValidateResult", "validate"]
 
@@ -55,8 +61,9 @@ def validate(stack_dir: str | os.PathLike[str], *,
              plugin_dir: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
              terraform: Terraform | str | os.PathLike[str] | None = None,
              init_timeout: float = INIT_TIMEOUT, validate_timeout: float = VALIDATE_TIMEOUT,
-             tmp_root: str | os.PathLike[str] | None = None) -> ValidateResult:
-    """Run ``terraform validate`` on a private copy of ``stack_dir/cdk.tf.json``.
+             tmp_root: str | os.PathLike[str] | None = None, paths: StackPaths | None = None) -> ValidateResult:
+    """Run ``terraform validate`` on a private copy of ``stack_dir/cdk.tf.json``; ``paths`` says
+    where its relative paths resolve (default: from ``stack_dir``).
 
     Raises ``TerraformUnavailable`` (no terraform, no offline provider: a skip reason) or
     ``TerraformError`` (timeout, crash); problems in the stack come back as diagnostics."""
@@ -70,16 +77,16 @@ def validate(stack_dir: str | os.PathLike[str], *,
     workdir = Path(tempfile.mkdtemp(prefix="pytest-iac-tf-", dir=tmp_root))
     timings: dict[str, float] = {}
     try:
-        working_copy(config_text, stack, workdir)
         cli_config = private_cli_config(workdir / ".pytest-iac.tfrc")
+        run_dir = working_copy(config_text, stack, workdir, paths)
         env = terraform_env(cli_config, cache=user_cache() if mirror.packed else None)
         init = [tf.path, "init", "-backend=false", "-input=false", "-no-color"]
         init += [f"-plugin-dir={d}" for d in mirror.dirs]
         began = time.perf_counter()
-        init_run = run(init, cwd=workdir, env=env, timeout=init_timeout, what="terraform init", check=False)
+        init_run = run(init, cwd=run_dir, env=env, timeout=init_timeout, what="terraform init", check=False)
         timings["init"] = time.perf_counter() - began
         began = time.perf_counter()
-        out = run([tf.path, "validate", "-json", "-no-color"], cwd=workdir, env=env, timeout=validate_timeout,
+        out = run([tf.path, "validate", "-json", "-no-color"], cwd=run_dir, env=env, timeout=validate_timeout,
                    what="terraform validate", check=False)
         timings["validate"] = time.perf_counter() - began
         try:
@@ -90,8 +97,8 @@ def validate(stack_dir: str | os.PathLike[str], *,
         if init_run.returncode != 0 and not any(d.line for d in diagnostics if d.severity == "error"):
             raise TerraformError(f"terraform init failed (exit {init_run.returncode}) in a copy of {stack}:\n"
                                  f"{tail_lines(init_run.stdout + init_run.stderr)}")
-        linked = _provider_linked(workdir)
-        diagnostics = [_outside_note(d, stack) for d in diagnostics]
+        linked = _provider_linked(run_dir)
+        diagnostics = [_path_note(d, stack, paths) for d in diagnostics]
         return ValidateResult(not any(d.severity == "error" for d in diagnostics), tuple(diagnostics), tf, mirror,
                               workdir, linked, timings)
     finally:
@@ -107,13 +114,20 @@ def _provider_linked(workdir: Path) -> bool | None:
 _NO_FILE = re.compile(r"open ([^:]+): no such file or directory")
 
 
-def _outside_note(diag: Diagnostic, stack: Path) -> Diagnostic:
-    """A relative path that leaves the stack dir (``../x.zip``) cannot resolve in the private copy;
-    when it exists from the real stack dir, say so and make it a warning instead of a false error."""
+def _path_note(diag: Diagnostic, stack: Path, paths: StackPaths | None) -> Diagnostic:
+    """Name the file a missing relative path resolves to. One that climbs above the project
+    leaves the farm terraform runs in: when it exists from the real directory, say so and make
+    it a warning instead of a false error."""
     match = _NO_FILE.search(diag.detail)
-    if not match or os.path.isabs(match.group(1)) or not (stack / match.group(1)).exists():
+    if not match or os.path.isabs(match.group(1)):
         return diag
-    note = (f" [{match.group(1)} exists relative to the stack dir; paths outside it cannot be checked in the "
+    relative = match.group(1)
+    resolved = paths.resolve(relative) if paths is not None else Path(os.path.normpath(stack / relative))
+    if not resolved.exists():
+        base = paths.working_dir if paths is not None else stack
+        note = f" [{relative} resolves to {resolved} (relative to {base}, where cdktf runs terraform)]"
+        return Diagnostic(diag.severity, diag.summary, diag.detail + note, diag.address, diag.context, diag.line)
+    note = (f" [{relative} exists relative to the stack dir; paths outside the project cannot be checked in the "
             "private copy terraform validate runs in]")
     return Diagnostic("warning", diag.summary, diag.detail + note, diag.address, diag.context, diag.line)
 
