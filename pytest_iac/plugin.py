@@ -213,5 +213,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
         )
         if s["env_read"]:
             terminalreporter.write_line(f"iac synth: the stack code read {', '.join(s['env_read'])}")
+        for note in s.get("notes", ()):
+            terminalreporter.write_line(f"iac synth: {note}")
     if len(summaries) > 1:
         terminalreporter.write_line(f"iac synth: {len(summaries)} syntheses this session")

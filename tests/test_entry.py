@@ -234,3 +234,43 @@ def test_raising_callable_shows_only_the_users_frames(core_stack, pytester):
     ])
     text = result.stdout.str()
     assert "site-packages" not in text and "pytest_iac" not in text
+
+
+def test_apps_made_while_importing_the_entry_are_ignored_and_named(core_stack, pytester):
+    """A package whose __init__ imports an entry module that synthesizes at import time: only the
+    App the plugin made counts for a module:callable entry, and one note names the other."""
+    pytester.makepyfile(**{
+        "lib/__init__": "from lib import main  # noqa: F401\n",
+        "lib/main": """
+            from cdktf import App
+            from mystack import BucketStack
+
+            app = App()
+            BucketStack(app, "TapStackdev", suffix="dev")
+            app.synth()
+        """,
+        "lib/tap_stack": "from mystack import BucketStack\n\n\nclass TapStack(BucketStack):\n    pass\n",
+    })
+    result = _run_with_entry(pytester, "lib.tap_stack:TapStack", """
+        def test_one_stack(iac_stack, iac_synth):
+            assert iac_synth.stack_names == ["TapStack"]
+            iac_stack.has_resource_properties("aws_s3_bucket", {"bucket": "data-dev"})
+    """)
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["iac synth: lib.tap_stack:TapStack -> 1 stack(s) (TapStack)*",
+                                 "iac synth: ignored 1 App created while importing lib.main"])
+
+
+def test_a_script_entry_counts_every_app_it_creates(core_stack, pytester):
+    pytester.makepyfile(tap="""
+        from cdktf import App
+        from mystack import BucketStack
+
+        for name in ("first", "second"):
+            app = App()
+            BucketStack(app, name)
+            app.synth()
+    """)
+    result = _run_with_entry(pytester, "tap.py", USES_SYNTH.format(names=["first", "second"]))
+    result.assert_outcomes(passed=1)
+    assert "ignored" not in result.stdout.str()

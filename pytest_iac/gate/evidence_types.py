@@ -93,13 +93,16 @@ class SynthesisSummary:
     synth_seconds: float
     cache: str | None
     env_read: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # e.g. "ignored 1 App created while importing lib.main"
 
     def to_json(self) -> dict[str, Any]:
-        return {**asdict(self), "stacks": list(self.stacks), "env_read": list(self.env_read)}
+        return {**asdict(self), "stacks": list(self.stacks), "env_read": list(self.env_read),
+                "notes": list(self.notes)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SynthesisSummary:
-        return cls(**{**data, "stacks": tuple(data["stacks"]), "env_read": tuple(data["env_read"])})
+        return cls(**{**data, "stacks": tuple(data["stacks"]), "env_read": tuple(data["env_read"]),
+                      "notes": tuple(data.get("notes", ()))})
 
 
 @dataclass(frozen=True)

@@ -5,23 +5,48 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, NamedTuple
+
+
+class CreatedApp(NamedTuple):
+    """An App the user's code created while synthesis ran, and where."""
+
+    app: Any
+    outdir: str  # the private directory it was redirected into
+    module: str  # ``__name__`` of the module whose code called App(...)
+
+
+_LIBRARIES = ("jsii", "cdktf", "cdktn", "constructs", "typeguard", "pytest_iac", "importlib")
+
+
+def _calling_module() -> str:
+    """The user's module that called App(...): the first frame outside jsii and the frameworks."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        name = frame.f_globals.get("__name__", "?")
+        if name.partition(".")[0] not in _LIBRARIES:
+            return name
+        frame = frame.f_back
+    return "?"
 
 
 @contextlib.contextmanager
-def redirected_apps(framework: ModuleType, workdir: Path) -> Iterator[list[Any]]:
+def redirected_apps(framework: ModuleType, workdir: Path) -> Iterator[list[CreatedApp]]:
     """Make every App created meanwhile write into its own subdirectory of ``workdir``."""
     app_class = framework.App
     original_init = app_class.__init__
-    apps: list[Any] = []
+    apps: list[CreatedApp] = []
 
     def redirected_init(self: Any, *args: Any, **kwargs: Any) -> None:
-        kwargs["outdir"] = str(workdir / f"app{len(apps)}")
+        outdir = str(workdir / f"app{len(apps)}")
+        kwargs["outdir"] = outdir
+        caller = _calling_module()
         original_init(self, *args, **kwargs)
-        apps.append(self)
+        apps.append(CreatedApp(self, outdir, caller))
 
     app_class.__init__ = redirected_init
     try:

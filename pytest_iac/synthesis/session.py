@@ -112,6 +112,7 @@ def _through_cache(cache: SynthCache, spec: EntrySpec, workdir: Path, state: Sta
             shutil.copytree(hit.outdir, local, symlinks=True)  # a later run may replace the entry
             synthesis = read_output(spec, local, {"import": 0.0, "synth": 0.0})
             synthesis.env_read = tuple(hit.record["env_read"])
+            synthesis.notes = tuple(hit.record.get("notes", ()))
             synthesis.cache = "hit"
             if hit.record.get("coverage") is not None:
                 state.coverage_replay.append(hit.record["coverage"])
@@ -125,6 +126,7 @@ def _through_cache(cache: SynthCache, spec: EntrySpec, workdir: Path, state: Sta
         record = {
             "inputs": record_inputs(seen, synthesis.env_read, synthesis.asset_paths, workdir),
             "env_read": list(synthesis.env_read),
+            "notes": list(synthesis.notes),
             "timings": synthesis.timings,
             "coverage": covered,
             "scope": scope,

@@ -22,7 +22,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Callable
 
 from pytest_iac.config.entry import EntryError, EntrySpec, user_traceback
-from pytest_iac.synthesis.hooks import recorded_assets, recording_environ, redirected_apps
+from pytest_iac.synthesis.hooks import CreatedApp, recorded_assets, recording_environ, redirected_apps
 from pytest_iac.synthesis.layout import StackPaths, entry_package_dir, project_layout
 
 if TYPE_CHECKING:
@@ -72,6 +72,7 @@ class Synthesis:
     cache: str | None = None  # "hit" or "miss" when the synthesis cache was used
     project_dir: Path | None = None  # directory of cdktf.json, or of the entry (synthesis/layout.py)
     package_dir: Path | None = None  # directory of the entry's module or script
+    notes: tuple[str, ...] = ()  # said once in the terminal summary (e.g. Apps made at import time, ignored)
     on_examine: Callable[[str], None] | None = None
     _templates: dict[str, Template] = field(default_factory=dict, repr=False)
 
@@ -132,6 +133,7 @@ class Synthesis:
             "synth_seconds": round(self.timings.get("synth", 0.0), 3),
             "cache": self.cache,
             "env_read": list(self.env_read),
+            "notes": list(self.notes),
         }
 
     def single_stack(self) -> Template:
@@ -150,17 +152,22 @@ def synthesize(spec: EntrySpec, workdir: Path) -> Synthesis:
         assert spec.path is not None
         return _read_synthesized(spec, spec.path, {"import": 0.0, "synth": 0.0}, started)
     framework = _import_framework(spec)
+    notes: tuple[str, ...] = ()
     with recording_environ() as env_read, redirected_apps(framework, workdir) as apps, \
             recorded_assets(framework) as asset_paths:
-        if spec.kind == "script":  # a script's imports and synthesis can't be told apart
+        if spec.kind == "script":  # a script's imports and synthesis can't be told apart: every App counts
             timings = {"import": time.perf_counter() - started}
             _run_script(spec)
+            counted = list(apps)
         else:
             target = _resolve_callable(spec)  # imports the stack code, and the providers it uses
             timings = {"import": time.perf_counter() - started}
-            _run_callable(spec, framework, target)
+            imported = list(apps)
+            synthesized = _run_callable(spec, framework, target)
+            counted = [a for a in apps if a.outdir == synthesized]
+            notes = _ignored_note(imported)
     timings["synth"] = time.perf_counter() - started - timings["import"]
-    outdirs = [Path(app.outdir) for app in apps if (Path(app.outdir) / "manifest.json").exists()]
+    outdirs = [Path(a.outdir) for a in counted if (Path(a.outdir) / "manifest.json").exists()]
     if not outdirs:
         raise EntryError(
             f"stack entry {spec.describe()} synthesized nothing: "
@@ -172,7 +179,18 @@ def synthesize(spec: EntrySpec, workdir: Path) -> Synthesis:
         synthesis.stacks.update(_read_synthesized(spec, extra, timings, started).stacks)
     synthesis.env_read = tuple(sorted(env_read))
     synthesis.asset_paths = tuple(sorted(asset_paths))
+    synthesis.notes = notes
     return synthesis
+
+
+def _ignored_note(imported: list[CreatedApp]) -> tuple[str, ...]:
+    """Apps that importing the user's modules created (an ``app.synth()`` at module level) are
+    not the entry's: one note names them, and their stacks are left out."""
+    if not imported:
+        return ()
+    modules = ", ".join(dict.fromkeys(a.module for a in imported))
+    count = len(imported)
+    return (f"ignored {count} App{'s' if count != 1 else ''} created while importing {modules}",)
 
 
 def _import_framework(spec: EntrySpec) -> ModuleType:
@@ -204,7 +222,9 @@ def _run_script(spec: EntrySpec) -> None:
         sys.path[:] = saved_path
 
 
-def _run_callable(spec: EntrySpec, framework: ModuleType, target: Callable[..., Any]) -> None:
+def _run_callable(spec: EntrySpec, framework: ModuleType, target: Callable[..., Any]) -> str:
+    """Call the entry and synthesize the App it built on (the one made here, or the one it
+    returns); returns that App's output directory."""
     app = framework.App()
     try:
         if isinstance(target, type) and issubclass(target, framework.TerraformStack):
@@ -215,6 +235,7 @@ def _run_callable(spec: EntrySpec, framework: ModuleType, target: Callable[..., 
             result = target(**spec.kwargs)
         to_synth = _app_of(result, framework, spec)
         to_synth.synth()
+        return str(to_synth.outdir)
     except EntryError:
         raise
     except Exception as exc:
