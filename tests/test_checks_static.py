@@ -5,6 +5,7 @@ stack (``tests/data/payment_stack`` is ``examples/payment_stack`` synthesized wi
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import zipfile
@@ -611,6 +612,23 @@ def test_docs_custom_list_empty_and_present(tmp_path: Path) -> None:
         "lib/MODEL_FAILURES.md is empty", "lib/IDEAL_RESPONSE.md is missing (looked in the project directory)"]
     assert run("docs", tf(), tmp_path) == []
     assert run("docs", tf(), tmp_path / "lib", docs=()) == []
+
+
+def test_docs_beside_the_stack_code_count(tmp_path: Path) -> None:
+    """A README next to the stack package (lib/README.md) satisfies the default; the message names
+    every place looked in; a name with a directory part is a path from the project directory."""
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    ctx = CheckContext(Template(tf(), stack_name="s"), "s", stack_dir(tmp_path), tmp_path, CheckSettings(),
+                       package_dir=lib)
+    [missing] = BY_ID["docs"].run(ctx)
+    assert missing.message.startswith("README.md is missing (looked in the project directory and lib/).")
+    (lib / "README.md").write_text("# Orders\n\nHow to deploy and test.\n")
+    assert list(BY_ID["docs"].run(ctx)) == []
+    (lib / "RUNBOOK.md").write_text("# Runbook\n")
+    by_path = dataclasses.replace(ctx, options=CheckSettings(docs=("RUNBOOK.md", "docs/RUNBOOK.md")))
+    [finding] = BY_ID["docs"].run(by_path)
+    assert finding.message.startswith("docs/RUNBOOK.md is missing (looked in the project directory).")
 
 
 # --- the example stack: no false positives -------------------------------------------------

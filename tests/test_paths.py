@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -18,7 +16,6 @@ from pytest_iac.synthesis.layout import StackPaths, entry_package_dir, project_l
 from pytest_iac.terraform import validate as tf_validate
 
 PACKAGE = "../../../lib/lambda_functions/x.zip"
-TERRAFORM = shutil.which(os.environ.get("PYTEST_IAC_TERRAFORM") or "terraform")
 ROLE_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
 
@@ -45,9 +42,10 @@ def lambda_stack(filename: str = PACKAGE) -> dict:
 
 
 def snapshot(directory: Path) -> dict[str, str]:
+    """The project's files; pytester's own (its HOME's .cache, the subprocess's output) left out."""
     return {str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
             for p in sorted(directory.rglob("*"))
-            if "__pycache__" not in p.parts and not p.relative_to(directory).parts[0].startswith(("runpytest", "std"))}
+            if "__pycache__" not in p.parts and not p.relative_to(directory).parts[0].startswith(("runpytest", "std", ".cache"))}
 
 
 # -- where the project is, and how a path resolves ---------------------------------------------
@@ -92,18 +90,8 @@ def test_paths_resolve_from_the_working_dir_with_the_private_stack_dir_standing_
 # -- validate runs terraform where the same paths resolve ---------------------------------------
 
 
-@pytest.fixture(scope="module")
-def plugin_dir() -> str:
-    from test_terraform import discover_plugin_dir
-
-    found = discover_plugin_dir()
-    if TERRAFORM is None or found is None:
-        pytest.skip("terraform or a filesystem mirror with hashicorp/aws 5.100.0 is not available here")
-    return found
-
-
 @pytest.mark.parametrize("present", [True, False], ids=["present", "absent"])
-def test_validate_resolves_relative_paths_from_the_project(tmp_path: Path, plugin_dir: str, present: bool) -> None:
+def test_validate_resolves_relative_paths_from_the_project(tmp_path: Path, provider_mirror: str, present: bool) -> None:
     project, private = tmp_path / "project", tmp_path / "private" / "stacks" / "tap"
     (project / "lib").mkdir(parents=True)
     if present:
@@ -112,7 +100,7 @@ def test_validate_resolves_relative_paths_from_the_project(tmp_path: Path, plugi
     (private / "cdk.tf.json").write_text(json.dumps(lambda_stack(), indent=2))
     before = snapshot(project)
     paths = StackPaths(private, project / "cdktf.out" / "stacks" / "tap", project)
-    result = tf_validate.validate(private, plugin_dir=plugin_dir, paths=paths)
+    result = tf_validate.validate(private, plugin_dir=provider_mirror, paths=paths)
     assert snapshot(project) == before, "nothing is written into the project"
     if present:
         assert (result.valid, result.diagnostics) == (True, ())
@@ -153,13 +141,14 @@ REQUIREMENTS = """
     requirements:
       - {id: R-1, description: the package exists and the stack is valid, checks: [assets, validate]}
     checks:
-      select: [assets, validate]
+      select: [assets, validate, docs]
 """
 
 
 def _project(pytester: pytest.Pytester, write_requirements, entry: str, present: bool) -> Path:
     (pytester.path / "cdktf.json").write_text(json.dumps({"language": "python", "app": "python main.py"}))
     (pytester.path / "lib").mkdir()
+    (pytester.path / "lib" / "README.md").write_text("# fn\n\nBuild lib/lambda_functions/x.zip, then deploy.\n")
     if present:
         make_zip(pytester.path / "lib" / "lambda_functions" / "x.zip")
     write_requirements(REQUIREMENTS.replace("ENTRY", entry))
@@ -171,10 +160,12 @@ def _check_run(pytester: pytest.Pytester, present: bool) -> None:
     # a subprocess: the gate measures line coverage, which can start only once per process
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--iac-requirements=requirements.yaml", "-rA")
     assert snapshot(pytester.path) == before, "nothing is written into the project"
+    docs_passed = 1 if "lib.fn_stack" in (pytester.path / "requirements.yaml").read_text() else 0
+    docs_failed = 1 - docs_passed  # lib/README.md is beside the stack code only for the module entry
     if present:
-        result.assert_outcomes(passed=2)
+        result.assert_outcomes(passed=2 + docs_passed, failed=docs_failed)
         return
-    result.assert_outcomes(failed=2)
+    result.assert_outcomes(passed=docs_passed, failed=2 + docs_failed)
     text = result.stdout.str()
     result.stdout.fnmatch_lines([
         f"*aws_lambda_function.fn (*fn): filename '{PACKAGE}' does not exist (looked in "
@@ -185,9 +176,7 @@ def _check_run(pytester: pytest.Pytester, present: bool) -> None:
 
 @pytest.mark.parametrize("present", [True, False], ids=["present", "absent"])
 def test_callable_entry_resolves_paths_from_where_cdktf_runs_terraform(
-        pytester: pytest.Pytester, write_requirements, plugin_dir: str, monkeypatch, present: bool) -> None:
-    pytest.importorskip("cdktf", reason="the cdktf extra is needed to synthesize")
-    monkeypatch.setenv("PYTEST_IAC_TF_PLUGIN_DIR", plugin_dir)
+        pytester: pytest.Pytester, write_requirements, cdktf: None, terraform_mirror: str, present: bool) -> None:
     _project(pytester, write_requirements, "lib.fn_stack:FnStack", present)
     (pytester.path / "lib" / "__init__.py").write_text("")
     pytester.makepyfile(**{"lib/fn_stack": FN_STACK})
@@ -197,8 +186,7 @@ def test_callable_entry_resolves_paths_from_where_cdktf_runs_terraform(
 
 @pytest.mark.parametrize("present", [True, False], ids=["present", "absent"])
 def test_synthesized_dir_entry_resolves_the_same_paths(
-        pytester: pytest.Pytester, write_requirements, plugin_dir: str, monkeypatch, present: bool) -> None:
-    monkeypatch.setenv("PYTEST_IAC_TF_PLUGIN_DIR", plugin_dir)
+        pytester: pytest.Pytester, write_requirements, terraform_mirror: str, present: bool) -> None:
     _project(pytester, write_requirements, "cdktf.out", present)
     stack = pytester.path / "cdktf.out" / "stacks" / "fn"
     stack.mkdir(parents=True)
