@@ -217,3 +217,18 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
             terminalreporter.write_line(f"iac synth: {note}")
     if len(summaries) > 1:
         terminalreporter.write_line(f"iac synth: {len(summaries)} syntheses this session")
+    _render_check_warnings(terminalreporter, config, gate)
+
+
+def _render_check_warnings(tr: pytest.TerminalReporter, config: pytest.Config, gate: object) -> None:
+    """Checks that passed with warnings: one line each, so that a warning is never silent."""
+    results = list(config.stash[STATE].check_results)
+    verdict = getattr(gate, "verdict", None)
+    if verdict is not None and verdict.extras.checks is not None:
+        results = list(verdict.extras.checks)  # the workers' results too, under xdist
+    if not results:
+        return
+    from pytest_iac.checks.items import warning_lines
+
+    for line in warning_lines(results):
+        tr.write_line(f"iac check warning: {line}", yellow=True)

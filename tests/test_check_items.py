@@ -205,3 +205,46 @@ def test_validate_result_is_reused_while_the_output_and_tools_are_unchanged(pyte
     assert validate_result()["cached"] is True
     stack_file.write_text(json.dumps({**VALID_STACK, "output": {"queue": {"value": "${aws_sqs_queue.jobs.url}"}}}))
     assert validate_result()["cached"] is False
+
+
+UNSTATED_SSE = {
+    "resource": {"aws_s3_bucket": {"data": {"//": {"metadata": {"path": "payments/data"}}, "bucket": "data-dev"}}},
+    "output": {"bucket": {"value": "${aws_s3_bucket.data.bucket}"}},
+}
+
+
+def test_warnings_of_passing_checks_are_listed_and_reported(pytester, write_requirements, run_with_report):
+    """A bucket without an encryption configuration passes encryption-at-rest with a warning: the
+    terminal summary lists it (check, resource, message) and both reports carry it."""
+    stack = pytester.path / "cdktf.out" / "stacks" / "payments"
+    stack.mkdir(parents=True)
+    (stack / "cdk.tf.json").write_text(json.dumps(UNSTATED_SSE))
+    write_requirements("""
+        version: 1
+        app: {entry: cdktf.out}
+        requirements:
+          - {id: R-1, description: data is encrypted, checks: [encryption-at-rest]}
+        checks:
+          select: [encryption-at-rest, outputs]
+    """)
+    result, report = run_with_report("--iac-requirements=requirements.yaml", "--iac-report-md=r.md")
+    result.assert_outcomes(passed=2)
+    result.stdout.re_match_lines([
+        r"iac check warning: encryption-at-rest\[payments\] aws_s3_bucket\.data \(payments/data\): .*encrypt"])
+    assert result.stdout.str().count("iac check warning:") == 1, "one line per warning, none for clean checks"
+    [warning] = report["check_warnings"]
+    assert warning == {"check": "encryption-at-rest", "stack": "payments", "address": "aws_s3_bucket.data",
+                       "path": "payments/data", "message": warning["message"]}
+    assert "encrypt" in warning["message"]
+    markdown = (pytester.path / "r.md").read_text()
+    assert "### Checks that passed with warnings" in markdown
+    assert "| encryption-at-rest[payments] | aws_s3_bucket.data (payments/data) |" in markdown
+
+
+def test_checks_without_the_gate_still_show_their_warnings(pytester):
+    stack = pytester.path / "cdktf.out" / "stacks" / "payments"
+    stack.mkdir(parents=True)
+    (stack / "cdk.tf.json").write_text(json.dumps(UNSTATED_SSE))
+    result = pytester.runpytest("--iac-app=cdktf.out", "--iac-checks=on", "-k", "encryption", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    result.stdout.re_match_lines([r"iac check warning: encryption-at-rest\[payments\] aws_s3_bucket\.data "])

@@ -215,15 +215,22 @@ def unused_suppressions(config: pytest.Config, results: list[CheckResult]) -> li
     ]
 
 
+def warning_lines(results: list[CheckResult] | tuple[CheckResult, ...]) -> list[str]:
+    """One line per warning of a check that passed: check, resource (construct path), message."""
+    return [f"{r.name} {_place(r, f)}: {f.message}" for r in results for f in r.warnings]
+
+
+def _place(result: CheckResult, finding: FindingResult) -> str:
+    place = finding.address or ("(stack)" if result.stack else "(project)")
+    return place + (f" ({finding.path})" if finding.path else "")
+
+
 def render_findings(result: CheckResult) -> str:
     where = f" in stack {result.stack}" if result.stack else ""
     lines = [f"check {result.id}{where}: {len(result.findings)} finding(s)"]
     for f in result.findings:
-        place = f.address or ("(stack)" if result.stack else "(project)")
-        if f.path:
-            place += f" ({f.path})"
         tag = f"suppressed: {f.reason}" if f.suppressed else f.severity
-        lines.append(f"  [{tag}] {place}: {f.message}")
+        lines.append(f"  [{tag}] {_place(result, f)}: {f.message}")
     return "\n".join(lines)
 
 

@@ -65,6 +65,19 @@ class CheckResult:
     cached: bool | None = None
     reason: str | None = None
 
+    @property
+    def name(self) -> str:
+        """As the item is named: ``encryption-at-rest[payments]``, or the id of a project check."""
+        return self.id if self.stack is None else f"{self.id}[{self.stack}]"
+
+    @property
+    def warnings(self) -> tuple[FindingResult, ...]:
+        """What a passing check still has to say: its unsuppressed warnings (a failed check
+        shows all of its findings in its failure report already)."""
+        if self.status != "passed":
+            return ()
+        return tuple(f for f in self.findings if f.severity == "warning" and not f.suppressed)
+
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "stack": self.stack, "severity": self.severity,
                                 "findings": [f.to_json() for f in self.findings]}

@@ -49,6 +49,9 @@ def report_data(config: pytest.Config, verdict: Verdict, run: RunOutcome) -> dic
     for key in ("coverage", "resources", "checks"):
         if key in extras:
             data[key] = extras[key]
+    if verdict.extras.checks is not None:
+        data["check_warnings"] = [{"check": c.id, "stack": c.stack, "address": f.address, "path": f.path,
+                                   "message": f.message} for c in verdict.extras.checks for f in c.warnings]
     config.hook.pytest_iac_report_data(config=config, data=data)
     return data
 
