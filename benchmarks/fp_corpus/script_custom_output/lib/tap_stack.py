@@ -1,4 +1,4 @@
-"""A Lambda built by a Makefile into lambda/build/."""
+"""A Lambda built by a Makefile into lambda/dist/."""
 
 import json
 
@@ -19,7 +19,7 @@ class TapStack(TerraformStack):
                            "Effect": "Allow", "Action": "sts:AssumeRole",
                            "Principal": {"Service": "lambda.amazonaws.com"}}]}))
 
-        package = "../../../lambda/build/fn.zip"  # relative to cdktf.out/stacks/<stack>/, where cdktf runs terraform
+        package = "../../../lambda/dist/fn.zip"  # relative to cdktf.out/stacks/<stack>/, where cdktf runs terraform
         fn = LambdaFunction(self, "fn", function_name="orders-fn", role=role.arn, runtime="python3.12",
                             handler="handler.handler", filename=package, source_code_hash=Fn.filebase64sha256(package))
         TerraformOutput(self, "function_name", value=fn.function_name)
