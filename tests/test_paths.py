@@ -42,10 +42,11 @@ def lambda_stack(filename: str = PACKAGE) -> dict:
 
 
 def snapshot(directory: Path) -> dict[str, str]:
-    """The project's files; pytester's own (its HOME's .cache, the subprocess's output) left out."""
+    """The project's files; those of pytester and the gate (HOME's .cache, output, .coverage) left out."""
     return {str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
             for p in sorted(directory.rglob("*"))
-            if "__pycache__" not in p.parts and not p.relative_to(directory).parts[0].startswith(("runpytest", "std", ".cache"))}
+            if "__pycache__" not in p.parts
+            and not p.relative_to(directory).parts[0].startswith(("runpytest", "std", ".cache", ".coverage"))}
 
 
 # -- where the project is, and how a path resolves ---------------------------------------------
