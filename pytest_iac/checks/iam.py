@@ -1,5 +1,5 @@
-"""``iam-wildcards``: Allow statements do not grant wildcard actions, writes on every resource, or
-access to anyone.
+"""``iam-wildcards``: Allow statements grant no wildcard actions, no changes on every resource where
+AWS lets them be scoped, and nothing to anyone; every action named exists.
 
 Policies are read from identity policies (``aws_iam_policy``, ``aws_iam_{role,user,group}_policy``,
 ``aws_iam_role.inline_policy``), ``aws_iam_policy_document`` data sources and S3/SQS/SNS
@@ -7,9 +7,12 @@ resource policies. A policy that is itself a reference (``${data....json}``) is 
 document is checked where it is defined. Trust policies (``assume_role_policy``) and KMS key
 policies are not checked: in a key policy ``Resource: "*"`` means the key itself.
 
-Allowed on ``Resource: "*"``: read-only actions (``Describe*``, ``Get*``, ``List*``,
-``BatchGet*``, ``Query``, ``Scan``) and :data:`ALLOWED_ON_ANY_RESOURCE`, actions AWS does not let
-you scope (X-Ray segments, the ENI actions a VPC Lambda needs, ``cloudwatch:PutMetricData``).
+Actions are judged with AWS's own action data (:mod:`pytest_iac.checks.iam_actions`), not by their
+names: ``logs:CreateLogDelivery`` or ``xray:PutTraceSegments`` on ``Resource: "*"`` is fine because
+AWS offers no narrower resource for them, while ``s3:DeleteObject`` on ``"*"`` is a finding because
+it can name the objects. Patterns such as ``s3:Put*`` are expanded with the same data. An action the
+data does not know is a warning: a typo grants nothing (the code meets AccessDenied at run time, or
+a Deny does not apply), but an action newer than the pinned data is not the user's mistake.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from typing import Any, NamedTuple
 
 from pytest_iac._text import listing
 from pytest_iac.checks._common import blocks, data_sources, is_expression, parse_json, resources
-from pytest_iac.checks.base import Check, CheckContext, Finding
+from pytest_iac.checks.base import Check, CheckContext, Finding, Severity
+from pytest_iac.checks.iam_actions import Action, ActionData, IamDataMissing
 
 POLICY_ARGUMENTS: dict[str, str] = {
     "aws_iam_policy": "policy", "aws_iam_role_policy": "policy", "aws_iam_user_policy": "policy",
@@ -28,13 +32,15 @@ POLICY_ARGUMENTS: dict[str, str] = {
     "aws_sqs_queue_policy": "policy", "aws_sqs_queue": "policy", "aws_sns_topic_policy": "policy",
     "aws_sns_topic": "policy",
 }
-READ_PREFIXES = ("describe", "get", "list", "batchget", "query", "scan")
-ALLOWED_ON_ANY_RESOURCE = frozenset({
-    "xray:puttracesegments", "xray:puttelemetryrecords", "cloudwatch:putmetricdata",
+# The data says these can name a resource, but AWS's own guidance grants them on "*": Lambda's
+# managed policy AWSLambdaVPCAccessExecutionRole gives a VPC function its ENI actions on "*", and
+# PutMetricData is limited by the cloudwatch:namespace condition key, not by Resource.
+NEEDS_ANY_RESOURCE = frozenset({
     "ec2:createnetworkinterface", "ec2:deletenetworkinterface", "ec2:assignprivateipaddresses",
-    "ec2:unassignprivateipaddresses", "ec2:*networkinterface*",
+    "ec2:unassignprivateipaddresses", "cloudwatch:putmetricdata",
 })
 _ANY_ARN = re.compile(r"arn:[^:]*:[^:]*:[^:]*:[^:]*:\*")
+_WILD = re.compile(r"\*|[^:]*[*?][^:]*:.*|[\w-]+:\*")  # every action, or every action of a service
 
 
 class Statement(NamedTuple):
@@ -87,52 +93,90 @@ def _from_document(body: Mapping[str, Any]) -> list[Statement]:
     return out
 
 
-def _is_read(action: str) -> bool:
-    name = action.partition(":")[2].lower()
-    return name.startswith(READ_PREFIXES)
+def _unknown(s: Statement, data: ActionData) -> Iterator[str]:
+    unknown = [a for a in (*s.actions, *s.not_actions) if not _WILD.fullmatch(a) and not data.expand(a)]
+    if not unknown:
+        return
+    hints = [f"{a!r} (did you mean {near!r}?)" if (near := data.closest(a)) else repr(a) for a in unknown]
+    effect = "the code meets AccessDenied at run time" if s.allow else "the Deny does not apply"
+    yield (f"{s.label} names {listing(hints)}, which AWS's action data ({data.version}) does not know: a "
+           f"misspelt action grants and denies nothing, so {effect}. Correct the name; if the action is newer "
+           "than the data, suppress this finding with that reason")
 
 
-def _problems(s: Statement) -> Iterator[str]:
+def _scopable_changes(action: str, data: ActionData) -> str | None:
+    """How ``action`` (a name or a pattern) changes resources that Resource could have named."""
+    matched = data.expand(action)
+    changes = [a for a in matched if a.changes and a.scopable and a.name.lower() not in NEEDS_ANY_RESOURCE]
+    if not changes:
+        return None
+    if len(matched) == 1 and matched[0].name.lower() == action.lower():
+        return f"{matched[0].name!r} ({_describe(matched[0])})"
+    examples = ", ".join(a.name for a in changes[:3]) + (", ..." if len(changes) > 3 else "")
+    return f"{action!r} ({len(changes)} of the {len(matched)} actions it matches: {examples})"
+
+
+def _describe(action: Action) -> str:
+    return f"{action.level}; can name {listing(list(action.resource_types), 3)}"
+
+
+def _problems(s: Statement, data: ActionData) -> Iterator[tuple[str, Severity | None]]:
+    for problem in _unknown(s, data):
+        yield problem, "warning"
     if not s.allow:
         return
     if s.not_actions:
         yield (f"{s.label} allows every action except {listing(s.not_actions)} (Allow with NotAction). "
-               "List the actions the code needs under Action instead")
-    wild = [a for a in s.actions if a == "*" or re.fullmatch(r"[\w-]+:\*", a)]
+               "List the actions the code needs under Action instead"), None
+    wild = [a for a in s.actions if _WILD.fullmatch(a)]
     if wild:
-        services = sorted({a.partition(":")[0] for a in wild if a != "*"})
+        services = sorted({a.partition(":")[0] for a in wild if a != "*" and not re.search(r"[*?]", a.partition(":")[0])})
         scope = f"the {', '.join(services)} actions" if services else "the actions"
         yield (f"{s.label} allows {listing([repr(a) for a in wild])}: a wildcard grants every current and "
-               f"future action, deletes included. List only {scope} the code calls")
+               f"future action, deletes included. List only {scope} the code calls"), None
     if "*" in s.resources or any(_ANY_ARN.fullmatch(r) for r in s.resources) or s.not_resources:
-        writes = [a for a in s.actions if a not in wild and not _is_read(a)
-                  and a.lower() not in ALLOWED_ON_ANY_RESOURCE]
-        if writes:
+        changes = [c for a in s.actions if a not in wild and (c := _scopable_changes(a, data))]
+        if changes:
             where = "every resource (NotResource)" if s.not_resources else "Resource '*'"
-            yield (f"{s.label} allows write actions {listing([repr(a) for a in writes])} on {where}. Scope "
-                   "Resource to the ARNs they act on (e.g. '${aws_sqs_queue.jobs.arn}'); only read-only "
-                   "actions and actions AWS cannot scope may use '*'")
+            yield (f"{s.label} allows write actions {listing(changes)} on {where}, though AWS lets them be "
+                   "limited to the resources they act on. Scope Resource to those ARNs (e.g. "
+                   "'${aws_sqs_queue.jobs.arn}'); '*' is for reads and for actions AWS cannot scope "
+                   "(e.g. logs:CreateLogDelivery, xray:PutTraceSegments)"), None
     if s.public and not s.conditional:
         what = listing([repr(a) for a in s.actions]) if s.actions else "the listed actions"
         yield (f"{s.label} lets any principal ('*') use {what}, with no Condition. Name the principal (e.g. "
-               "{'Service': 'sns.amazonaws.com'}) or add a Condition such as aws:SourceArn")
+               "{'Service': 'sns.amazonaws.com'}) or add a Condition such as aws:SourceArn"), None
+
+
+def _statements(ctx: CheckContext) -> Iterator[tuple[str, Statement]]:
+    for address, rtype, body in resources(ctx):
+        if rtype in POLICY_ARGUMENTS:
+            for s in _from_json(parse_json(body.get(POLICY_ARGUMENTS[rtype]))):
+                yield address, s
+        if rtype == "aws_iam_role":
+            for index, inline in enumerate(blocks(body.get("inline_policy"))):
+                for s in _from_json(parse_json(inline.get("policy")), f"inline_policy[{index}]"):
+                    yield address, s
+    for address, dtype, body in data_sources(ctx):
+        if dtype == "aws_iam_policy_document":
+            for s in _from_document(body):
+                yield address, s
 
 
 def run(ctx: CheckContext) -> Iterator[Finding]:
-    for address, rtype, body in resources(ctx):
-        statements: list[Statement] = []
-        if rtype in POLICY_ARGUMENTS:
-            statements += _from_json(parse_json(body.get(POLICY_ARGUMENTS[rtype])))
-        if rtype == "aws_iam_role":
-            for index, inline in enumerate(blocks(body.get("inline_policy"))):
-                statements += _from_json(parse_json(inline.get("policy")), f"inline_policy[{index}]")
-        for problem in (p for s in statements for p in _problems(s)):
-            yield Finding(address, problem[0].upper() + problem[1:] + ".")
-    for address, dtype, body in data_sources(ctx):
-        if dtype == "aws_iam_policy_document":
-            for problem in (p for s in _from_document(body) for p in _problems(s)):
-                yield Finding(address, problem[0].upper() + problem[1:] + ".")
+    statements = list(_statements(ctx))
+    if not statements:
+        return
+    try:
+        data = ActionData()
+    except IamDataMissing as exc:
+        yield Finding(None, f"cannot judge the stack's {len(statements)} policy statement(s): {exc}")
+        return
+    for address, statement in statements:
+        for problem, severity in _problems(statement, data):
+            yield Finding(address, problem[0].upper() + problem[1:] + ".", severity=severity)
 
 
-CHECKS = [Check("iam-wildcards", "IAM and resource policies grant no wildcard actions, no writes on Resource '*', "
-                "and nothing to Principal '*' without a condition", run)]
+CHECKS = [Check("iam-wildcards", "IAM and resource policies grant no wildcard actions, no writes on Resource '*' "
+                "where AWS lets them be scoped, nothing to Principal '*' without a condition, and name no unknown "
+                "action", run)]
