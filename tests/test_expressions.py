@@ -8,7 +8,7 @@ from pytest_iac.assertions.template import Template
 from pytest_iac.checks._common import literal
 from pytest_iac.checks.terraform_checks import backend_findings
 from pytest_iac.deploy.lifecycle import _region
-from pytest_iac.terraform.expressions import directives, interpolations, is_expression, references, unescape
+from pytest_iac.terraform.expressions import directives, interpolations, is_expression, references, split, unescape
 
 
 @pytest.mark.parametrize("text, inner", [
@@ -66,3 +66,16 @@ def test_template_references_skip_escaped_text():
         "aws_subnet": {"s": {"vpc_id": "${aws_vpc.main.id}", "tags": {"note": "$${aws_vpc.other.id}"}}},
     }})
     assert template.references_from("aws_subnet.s") == ["aws_vpc.main"]
+
+
+@pytest.mark.parametrize("text, pieces", [
+    ("plain", [("plain", False)]),
+    ("${a.b}", [("${a.b}", True)]),
+    ('{"h": "${a.b}", "p": $${x} %{ if c }y%{ endif }}',
+     [('{"h": "', False), ("${a.b}", True), ('", "p": $${x} ', False), ("%{ if c }", True), ("y", False),
+      ("%{ endif }", True), ("}", False)]),
+    ("x${unclosed", [("x", False), ("${unclosed", True)]),
+])
+def test_split_cuts_literal_text_and_sequences(text, pieces):
+    assert list(split(text)) == pieces
+    assert "".join(piece for piece, _ in split(text)) == text

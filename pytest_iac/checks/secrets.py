@@ -2,8 +2,10 @@
 
 A literal in ``cdk.tf.json`` is in the repository, in every synth output and in the state. A
 ``${...}`` value (a reference such as ``${random_password.db.result}`` or a function) is fine:
-the secret is then produced or read at deploy time. Outputs that carry a secret must be
-``sensitive``. Messages never show the value.
+the secret is then produced or read at deploy time. Strings that hold JSON (``json.dumps`` of a
+secret's fields, an ECS container definition) are read too, with their ``${...}`` parts set
+aside, so a literal password next to a referenced host is still caught. Outputs that carry a
+secret must be ``sensitive``. Messages never show the value.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 from pytest_iac.checks._common import data_sources, is_true, literal, outputs, resources
 from pytest_iac.checks.base import Check, CheckContext, Finding
+from pytest_iac.checks.embedded_json import Computed, parse
 
 SECRET_NAMES = frozenset({
     "password", "passwd", "secret", "token", "api_key", "apikey", "access_key", "secret_key",
@@ -33,26 +36,52 @@ _FIX = ("Generate it at deploy time (random_password, or manage_master_user_pass
         "read it from Secrets Manager / SSM, and pass the reference instead of a string.")
 
 
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
 def is_secret_name(name: str) -> bool:
-    key = name.lower().replace("-", "_")
+    key = _CAMEL.sub("_", name).lower().replace("-", "_")
     return key not in NOT_SECRETS and (key in SECRET_NAMES or key.endswith(SECRET_SUFFIXES))
 
 
-def _literals(value: Any, path: str) -> Iterator[str]:
-    """Dotted paths of secret-named arguments holding a non-empty literal string."""
+def _is_literal(value: Any, in_json: bool) -> bool:
+    text = (value if isinstance(value, str) and not isinstance(value, Computed) else None) if in_json else literal(value)
+    return text is not None and bool(text.strip())
+
+
+def _literals(value: Any, path: str, in_json: bool = False) -> Iterator[tuple[str, bool]]:
+    """(dotted path, found inside a JSON string) of each secret-named value that is a non-empty literal."""
     if isinstance(value, Mapping):
+        pair = _name_value(value) if in_json else None
+        if pair is not None:
+            yield f"{path}.value ({pair})", True
+            return
         for key, child in value.items():
-            if key in SKIPPED:
+            if key in SKIPPED and not in_json:
                 continue
             where = f"{path}.{key}" if path else str(key)
-            text = literal(child)
-            if is_secret_name(str(key)) and text is not None and text.strip():
-                yield where
+            if is_secret_name(str(key)) and _is_literal(child, in_json):
+                yield where, in_json
             else:
-                yield from _literals(child, where)
+                yield from _literals(child, where, in_json)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _literals(item, f"{path}[{index}]")
+            yield from _literals(item, f"{path}[{index}]", in_json)
+    elif isinstance(value, str) and not isinstance(value, Computed):
+        document = parse(value)
+        if document is not None:
+            yield from _literals(document, path, True)
+
+
+def _name_value(entry: Mapping[str, Any]) -> str | None:
+    """The secret name of a ``{"name": "DB_PASSWORD", "value": "..."}`` pair with a literal value
+    (how ECS and Batch container definitions list environment variables)."""
+    keys = {str(k).lower(): v for k, v in entry.items()}
+    name = keys.get("name")
+    if set(keys) <= {"name", "value"} and isinstance(name, str) and is_secret_name(name) \
+            and _is_literal(keys.get("value"), True):
+        return name
+    return None
 
 
 def _leaked(value: Any) -> str | None:
@@ -80,9 +109,10 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
     if backend:
         entries.append((f"terraform.backend.{backend[0]}", "backend", backend[1]))
     for address, rtype, body in entries:
-        for where in _literals(body, ""):
-            yield Finding(address, f"{where} is a literal string in the configuration (value masked); anyone "
-                                   f"who can read the code, cdk.tf.json or the state can read it. {_FIX}")
+        for where, in_json in _literals(body, ""):
+            inside = " (inside a JSON string)" if in_json else ""
+            yield Finding(address, f"{where} is a literal string in the configuration{inside} (value masked); "
+                                   f"anyone who can read the code, cdk.tf.json or the state can read it. {_FIX}")
         special = SECRET_VALUES.get(rtype)
         if special and literal(body.get(special)):
             yield Finding(address, f"{special} of {rtype} is a literal string in the configuration "

@@ -16,7 +16,7 @@ from typing import Any
 
 from pytest_iac.terraform.unknown import Unknown
 
-__all__ = ["directives", "interpolations", "is_expression", "references", "unescape"]
+__all__ = ["directives", "interpolations", "is_expression", "references", "split", "unescape"]
 
 _ESCAPES = ("$${", "%%{")
 _OPENERS = ("${", "%{")
@@ -50,19 +50,37 @@ def references(text: str) -> Iterator[str]:
         yield from _REFERENCE.findall(inner)
 
 
+def split(text: str) -> Iterator[tuple[str, bool]]:
+    """``text`` cut into consecutive pieces, each ``(piece, True)`` for a whole ``${...}``/``%{...}``
+    sequence or ``(piece, False)`` for the literal text between them (escapes left as written)."""
+    last = 0
+    for start, end, _, _ in _spans(text):
+        if start > last:
+            yield text[last:start], False
+        yield text[start:end], True
+        last = end
+    if last < len(text):
+        yield text[last:], False
+
+
 def unescape(text: str) -> str:
     """A literal's value as terraform sees it: ``$${`` -> ``${``, ``%%{`` -> ``%{``."""
     return text.replace("$${", "${").replace("%%{", "%{")
 
 
 def _sequences(text: str) -> Iterator[tuple[str, str]]:
+    return ((opener, inner) for _, _, opener, inner in _spans(text))
+
+
+def _spans(text: str) -> Iterator[tuple[int, int, str, str]]:
+    """(start, end, opener, inside) of each top-level sequence; ``text[start:end]`` is all of it."""
     i = 0
     while i < len(text):
         if text.startswith(_ESCAPES, i):
             i += 3
         elif text.startswith(_OPENERS, i):
             close = _closing_brace(text, i + 2)
-            yield text[i:i + 2], text[i + 2:close]
+            yield i, min(close + 1, len(text)), text[i:i + 2], text[i + 2:close]
             i = close + 1
         else:
             i += 1
