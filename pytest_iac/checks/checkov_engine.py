@@ -1,0 +1,137 @@
+"""checkov's ``terraform_json`` policies, run offline on one synthesized stack.
+
+checkov is an optional extra (``pytest-iac[checkov]``): it is large and pins ``packaging<24``. It
+is imported only when the ``checkov`` check runs, with three of its habits undone: its import
+configures the root logger (a stderr handler, level DEBUG, a filter and an in-memory log that
+grows for ever), it warns at import (``DeprecationWarning`` from prettytable), and its command
+line downloads guideline mappings from the vendor's API. The runner is called directly (never
+``checkov.main``) with ``BC_SKIP_MAPPING=TRUE``, and no API key is ever set, so nothing is sent.
+
+checkov names the resources of its Python checks ``resource.<name>``, without the type; the
+address is rebuilt from the line range through the runner's parsed definitions.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import warnings
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+__all__ = ["CHECKOV_REQUIREMENT", "INSTALL", "CheckovMissing", "PolicyFailure", "policy_ids", "run", "version"]
+
+CHECKOV_REQUIREMENT = "checkov==3.3.30"
+INSTALL = "pip install 'pytest-iac[checkov]'"
+_QUIET_LOGGERS = ("urllib3", "urllib3.connectionpool")
+
+
+class CheckovMissing(Exception):
+    """checkov cannot be imported; ``str()`` says how to install it."""
+
+
+@dataclass(frozen=True)
+class PolicyFailure:
+    policy: str  # e.g. CKV_AWS_18
+    name: str  # the policy's own title: what it wants
+    address: str  # aws_s3_bucket.records, data.aws_iam_policy_document.x, provider.aws
+    guideline: str | None = None  # a URL, when checkov has one offline
+
+
+@contextmanager
+def _offline_and_quiet() -> Iterator[None]:
+    """Import or run checkov without network mappings, import warnings or changes to logging."""
+    root = logging.getLogger()
+    saved_root = (root.level, list(root.handlers), list(root.filters))
+    saved = {name: (logging.getLogger(name).level, logging.getLogger(name).propagate) for name in _QUIET_LOGGERS}
+    previous = os.environ.get("BC_SKIP_MAPPING")
+    os.environ["BC_SKIP_MAPPING"] = "TRUE"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        if previous is None:
+            os.environ.pop("BC_SKIP_MAPPING", None)
+        else:
+            os.environ["BC_SKIP_MAPPING"] = previous
+        root.setLevel(saved_root[0])
+        root.handlers[:] = saved_root[1]
+        root.filters[:] = saved_root[2]
+        for name, (level, propagate) in saved.items():
+            logging.getLogger(name).setLevel(level)
+            logging.getLogger(name).propagate = propagate
+
+
+@lru_cache(maxsize=1)
+def _checkov() -> dict[str, ModuleType]:
+    try:
+        with _offline_and_quiet():
+            import checkov.version
+            from checkov import runner_filter
+            from checkov.common.util import consts
+            from checkov.terraform_json import runner
+    except ImportError as exc:
+        raise CheckovMissing(f"checkov is not installed ({exc}); install it with: {INSTALL}") from None
+    return {"runner": runner, "runner_filter": runner_filter, "consts": consts, "version": checkov.version}
+
+
+def version() -> str:
+    return str(_checkov()["version"].version)
+
+
+@lru_cache(maxsize=1)
+def policy_ids() -> frozenset[str]:
+    """Every terraform policy id checkov knows (Python checks and graph checks)."""
+    _checkov()
+    with _offline_and_quiet():
+        from checkov.common.checks_infra.registry import get_graph_checks_registry
+        from checkov.terraform.checks.data.registry import data_registry
+        from checkov.terraform.checks.provider.registry import provider_registry
+        from checkov.terraform.checks.resource.registry import resource_registry
+
+        ids = {c.id for registry in (resource_registry, data_registry, provider_registry)
+               for checks in registry.checks.values() for c in checks}
+        graph = get_graph_checks_registry("terraform")
+        graph.load_checks()
+        ids |= {c.id for c in graph.checks}
+    return frozenset(ids)
+
+
+def run(stack_file: Path, checks: Iterable[str] = (), skip_checks: Iterable[str] = ()) -> list[PolicyFailure]:
+    """The failed policies of the stack in ``stack_file`` (a ``*.tf.json``), in checkov's order."""
+    modules = _checkov()
+    path = str(Path(stack_file).resolve())
+    with _offline_and_quiet():
+        runner = modules["runner"].TerraformJsonRunner()
+        selection = modules["runner_filter"].RunnerFilter(
+            framework=["terraform_json"], checks=list(checks) or None, skip_checks=list(skip_checks) or None,
+            show_progress_bar=False)
+        report = runner.run(root_folder=None, files=[path], runner_filter=selection)
+    reports = report if isinstance(report, list) else [report]
+    addresses = _addresses(runner.definitions, modules["consts"])
+    failures = []
+    for record in (r for rep in reports for r in rep.failed_checks):
+        place = (record.file_abs_path, *(record.file_line_range or (0, 0)))
+        address = addresses.get(place, record.resource)  # graph checks already give type.name
+        failures.append(PolicyFailure(record.check_id, record.check_name, address, record.guideline or None))
+    return failures
+
+
+def _addresses(definitions: dict[str, Any], consts: ModuleType) -> dict[tuple[str, int, int], str]:
+    """(file, first line, last line) -> terraform address, for every resource and data source."""
+    found: dict[tuple[str, int, int], str] = {}
+    for file, blocks in definitions.items():
+        for section, prefix in (("resource", ""), ("data", "data.")):
+            for entry in blocks.get(section) or []:
+                for rtype, named in entry.items():
+                    for name, body in (named.items() if isinstance(named, dict) else ()):
+                        if isinstance(body, dict) and consts.START_LINE in body:
+                            place = (str(file), body[consts.START_LINE], body[consts.END_LINE])
+                            found[place] = f"{prefix}{rtype}.{name}"
+    return found
