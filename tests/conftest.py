@@ -2,8 +2,9 @@
 ``pytester`` from synthesized JSON; the slow tiers ask for a tool fixture and are marked by it.
 
 Tiers: ``synth`` (real cdktf synthesis), ``terraform`` (the terraform CLI and its provider
-mirror), ``deploy`` (a moto server), ``xdist`` (pytest-xdist in a subprocess). The fast tier is
-``-m "not (synth or terraform or deploy or xdist)"``. A tier's tool missing skips the test
+mirror), ``deploy`` (a moto server), ``xdist`` (pytest-xdist in a subprocess), ``checkov``
+(checkov's policies). The fast tier is
+``-m "not (synth or terraform or deploy or xdist or checkov)"``. A tier's tool missing skips the test
 locally and fails it under ``CI``: CI must have installed everything (the plugin's own
 ``--iac-strict`` rule, applied to itself).
 """
@@ -30,10 +31,11 @@ TIERS = {
     "terraform": "runs the real terraform CLI with a provider mirror",
     "deploy": "deploys to a moto server (needs moto[server] and terraform)",
     "xdist": "runs pytest-xdist in a subprocess",
+    "checkov": "runs checkov's policies (needs the checkov extra, part of dev)",
 }
 # a test asking for one of these fixtures belongs to that tier
 TIER_OF_FIXTURE = {"cdktf": "synth", "aws_provider": "synth", "terraform_bin": "terraform", "terraform_mirror": "terraform",
-                   "moto": "deploy", "xdist": "xdist"}
+                   "moto": "deploy", "xdist": "xdist", "checkov": "checkov"}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -75,6 +77,11 @@ def aws_provider(cdktf: None) -> None:
 @pytest.fixture
 def xdist() -> None:
     require(_module("xdist"), "pytest-xdist", "pip install -e '.[dev]'")
+
+
+@pytest.fixture
+def checkov() -> None:
+    require(_module("checkov"), "checkov", "pip install -e '.[checkov]'")
 
 
 @pytest.fixture

@@ -304,10 +304,10 @@ CASES = [
     pytest.param(BASE + "app:\n  entrypoint: x\n", "6:3: unknown key 'entrypoint' in 'app'. Did you mean 'entry'?",
                  id="unknown-app-key"),
     pytest.param(BASE + "checks:\n  suppress:\n    - {check: a, resource: b, reason: c, until: 2025}\n",
-                 "7:42: unknown key 'until' in suppress item 1. Valid keys: check, resource, reason.",
+                 "7:42: unknown key 'until' in suppress item 1. Valid keys: check, resource, reason, policy.",
                  id="unknown-suppress-key"),
     pytest.param(BASE + "checks:\n  suppress:\n    - {check: a, address: b, reason: ticket OPS-12}\n",
-                 "7:18: unknown key 'address' in suppress item 1. Valid keys: check, resource, reason.",
+                 "7:18: unknown key 'address' in suppress item 1. Valid keys: check, resource, reason, policy.",
                  id="suppress-address-is-now-resource"),
     pytest.param(BASE + "deployment:\n  region: us-east-1\n", "6:3: unknown key 'region' in 'deployment'. "
                  "Valid keys: target, account_id, outputs_file.", id="unknown-deployment-key"),

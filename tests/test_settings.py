@@ -22,6 +22,7 @@ ALLOWED_ENVIRON = {
     "terraform_env": "copies the environment for a terraform child process",
     "plugin_dir_candidates": "looks where terraform itself looks (HOME, TF_PLUGIN_CACHE_DIR, its CLI config)",
     "MotoServer.start": "copies the environment for the moto server child process",
+    "_offline_and_quiet": "sets BC_SKIP_MAPPING around checkov's import and run (and restores it): checkov offline",
 }
 
 

@@ -32,6 +32,7 @@ class Finding:
     message: str
     path: str | None = None
     severity: Severity | None = None  # None: the check's severity
+    policy: str | None = None  # the outside rule that found it (checkov's CKV_AWS_18); suppressions can name it
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pytest_iac.checks import (
     assets,
+    checkov_policies,
     cloudwatch,
     docs,
     encryption,
@@ -22,7 +23,8 @@ __all__ = ["BUILTIN_CHECKS"]
 BUILTIN_CHECKS: tuple[Check, ...] = tuple(
     check
     for module in (
-        assets, cloudwatch, lambda_env, secrets, iam, network, encryption, naming, lifecycle, docs, terraform_checks
+        assets, cloudwatch, lambda_env, secrets, iam, network, encryption, naming, lifecycle, docs, terraform_checks,
+        checkov_policies,
     )
     for check in module.CHECKS
 )

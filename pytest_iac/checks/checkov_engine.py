@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -104,7 +105,7 @@ def policy_ids() -> frozenset[str]:
 
 
 def run(stack_file: Path, checks: Iterable[str] = (), skip_checks: Iterable[str] = ()) -> list[PolicyFailure]:
-    """The failed policies of the stack in ``stack_file`` (a ``*.tf.json``), in checkov's order."""
+    """The failed policies of the stack in ``stack_file`` (a ``*.tf.json``), by address and policy id."""
     modules = _checkov()
     path = str(Path(stack_file).resolve())
     with _offline_and_quiet():
@@ -120,7 +121,12 @@ def run(stack_file: Path, checks: Iterable[str] = (), skip_checks: Iterable[str]
         place = (record.file_abs_path, *(record.file_line_range or (0, 0)))
         address = addresses.get(place, record.resource)  # graph checks already give type.name
         failures.append(PolicyFailure(record.check_id, record.check_name, address, record.guideline or None))
-    return failures
+    return sorted(failures, key=lambda f: (f.address, _natural(f.policy)))
+
+
+def _natural(policy: str) -> tuple[Any, ...]:
+    """CKV_AWS_18 before CKV_AWS_144: checkov's own order changes from run to run."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", policy))
 
 
 def _addresses(definitions: dict[str, Any], consts: ModuleType) -> dict[tuple[str, int, int], str]:

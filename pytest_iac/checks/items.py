@@ -96,7 +96,19 @@ def selected_checks(config: pytest.Config, checks: list[Check]) -> list[Check]:
                 f"{_yaml_name(config)}: {where} names an unknown check {check_id!r}"
                 + (f". Did you mean {hint!r}?" if hint else f". Known checks: {', '.join(sorted(ids))}")
             )
-    return [c for c in checks if (not options.select or c.id in options.select) and c.id not in options.ignore]
+    from pytest_iac.checks.checkov_policies import usage_error
+
+    problem = usage_error(checkov_settings(options), named, _yaml_name(config))
+    if problem:
+        raise pytest.UsageError(problem)
+    return [c for c in checks if (not options.select or c.id in options.select) and c.id not in options.ignore
+            and (c.id != "checkov" or checkov_settings(options).enabled)]
+
+
+def checkov_settings(options: Any) -> Any:
+    from pytest_iac.checks.checkov_policies import settings
+
+    return settings(options)
 
 
 def make_items(session: pytest.Session, synthesis: Synthesis | None, error: str | None) -> list[pytest.Item]:
@@ -155,7 +167,7 @@ def _findings(config: pytest.Config, check: Check, ctx: Any, stack_config: dict[
     if check.id in check_cache.CACHEABLE and state.settings.cache and getattr(config, "cache", None) is not None:
         directory = Path(config.cache.mkdir("pytest-iac")) / "checks"
     key = check_cache.result_key(check.id, ctx.stack_dir, stack_config, ctx.terraform_plugin_dir,
-                                 ctx.terraform, ctx.paths) if directory else None
+                                 ctx.terraform, ctx.paths, checkov_settings(ctx.options)) if directory else None
     if directory is not None and key is not None:
         hit = check_cache.load(directory, key)
         if hit is not None:
@@ -179,7 +191,7 @@ def _finding_result(finding: Finding, template: Any, check: Check, severity: str
             path = template.resource(finding.address).path
         except (AssertionError, KeyError, ValueError):
             path = None
-    suppression = next((s for s in options.suppress if _suppresses(s, check.id, finding.address, path)), None)
+    suppression = next((s for s in options.suppress if _suppresses(s, check.id, finding, path)), None)
     return FindingResult(
         address=finding.address,
         path=path,
@@ -188,14 +200,18 @@ def _finding_result(finding: Finding, template: Any, check: Check, severity: str
         suppressed=suppression is not None,
         reason=suppression.reason if suppression else None,
         suppression_line=suppression.line if suppression else None,
+        policy=finding.policy,
     )
 
 
-def _suppresses(suppression: Any, check_id: str, address: str | None, path: str | None) -> bool:
+def _suppresses(suppression: Any, check_id: str, finding: Finding, path: str | None) -> bool:
     if not fnmatch.fnmatchcase(check_id, suppression.check):
         return False
+    policy = getattr(suppression, "policy", None)
+    if policy is not None and not (finding.policy and fnmatch.fnmatchcase(finding.policy, policy)):
+        return False
     pattern = _suppression_target(suppression)
-    return any(value is not None and fnmatch.fnmatchcase(value, pattern) for value in (address, path))
+    return any(value is not None and fnmatch.fnmatchcase(value, pattern) for value in (finding.address, path))
 
 
 def _suppression_target(suppression: Any) -> str:
@@ -208,8 +224,9 @@ def unused_suppressions(config: pytest.Config, results: list[CheckResult]) -> li
     ran = {r.id for r in results if r.status != "skipped"}
     used = {f.suppression_line for r in results for f in r.findings if f.suppressed}
     return [
-        f"{_yaml_name(config)}:{s.line}: suppression of {s.check!r} for {_suppression_target(s)!r} matches no "
-        "finding; remove it"
+        f"{_yaml_name(config)}:{s.line}: suppression of {s.check!r}"
+        + (f" policy {s.policy!r}" if getattr(s, "policy", None) else "")
+        + f" for {_suppression_target(s)!r} matches no finding; remove it"
         for s in options.suppress
         if s.line not in used and any(fnmatch.fnmatchcase(i, s.check) for i in ran)
     ]

@@ -14,13 +14,14 @@ from typing import Any, Iterable, Mapping
 from pytest_iac._text import closest
 
 __all__ = [
-    "AppSpec", "CheckSettings", "CoverageSettings", "DeploymentSettings", "Requirement",
+    "AppSpec", "CheckSettings", "CheckovSettings", "CoverageSettings", "DeploymentSettings", "Requirement",
     "RequirementsError", "RequirementsFile", "Suppression",
 ]
 
 KINDS = ("unit", "integration", "any")
 TARGETS = ("local", "aws", "outputs")
 SEVERITIES = ("error", "warning")
+WHEN_MISSING = ("fail", "skip")
 DEFAULT_DOCS = ("README.md",)
 
 
@@ -74,6 +75,20 @@ class Suppression:
     resource: str
     reason: str
     line: int = 0
+    policy: str | None = None  # checkov findings: the policy id (glob) accepted; None accepts any
+
+
+@dataclass(frozen=True)
+class CheckovSettings:
+    """``checks.checkov``: checkov runs only when ``enabled``. ``line`` is the section's line and
+    ``lines`` each policy id's, for usage errors about ids checkov does not know."""
+
+    enabled: bool = False
+    checks: tuple[str, ...] = ()
+    skip_checks: tuple[str, ...] = ()
+    missing: str = "fail"
+    line: int = 0
+    lines: Mapping[str, int] = field(default_factory=lambda: types.MappingProxyType({}), hash=False)
 
 
 @dataclass(frozen=True)
@@ -89,6 +104,7 @@ class CheckSettings:
     ephemeral: bool = False
     env_suffix: str | None = None
     docs: tuple[str, ...] = DEFAULT_DOCS
+    checkov: CheckovSettings = CheckovSettings()
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, Mapping, NoReturn, cast
 
 from pytest_iac._text import closest
-from pytest_iac.config.requirements import (KINDS, SEVERITIES, TARGETS, AppSpec, CheckSettings,
-                                            CoverageSettings, DeploymentSettings, Requirement, RequirementsError,
+from pytest_iac.config.requirements import (KINDS, SEVERITIES, TARGETS, WHEN_MISSING, AppSpec, CheckovSettings,
+                                            CheckSettings, CoverageSettings, DeploymentSettings, Requirement, RequirementsError,
                                             RequirementsFile, Suppression)
 
 if TYPE_CHECKING:
@@ -36,6 +36,8 @@ NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"  # markers and kwargs: Python identif
 RESOURCE_TYPE_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
 ACCOUNT_ID_PATTERN = r"^[0-9]{12}$"
 DOC_PATH_PATTERN = r"^(?![/\\]|[A-Za-z]:)\S(.*\S)?$"  # relative: no leading slash or drive letter
+POLICY_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"  # checkov ids: CKV_AWS_18, CKV2_AWS_62
+POLICY_GLOB_PATTERN = r"^[A-Za-z0-9_*?]+$"
 REASON_MIN_LENGTH = 10  # as cdk-nag: a suppression must say why
 # level -> key -> (how to read it, example value); "?" allows null, "[x]" is a list of x.
 # KEYS and REQUIRED derive from it; tests check both against requirements.schema.json.
@@ -56,9 +58,13 @@ _SPEC: dict[str, dict[str, tuple[str, str]]] = {
                "kms_required": ("[type]", "aws_s3_bucket"),
                "suppress": ("checks.suppress[]", "[{check: ..., resource: ..., reason: ...}]"),
                "severity": ("severities", "{plaintext-secrets: warning}"), "ephemeral": ("bool", "true"),
-               "env_suffix": ("text?", "dev"), "docs": ("[doc]", "README.md")},
+               "env_suffix": ("text?", "dev"), "docs": ("[doc]", "README.md"),
+               "checkov": ("checks.checkov?", "{enabled: true}")},
+    "checks.checkov": {"enabled": ("bool", "true"), "checks": ("[policy]", "CKV_AWS_18"),
+                       "skip_checks": ("[policy]", "CKV_AWS_144"), "missing": ("missing", "fail")},
     "checks.suppress[]": {"check": ("check", "plaintext-secrets"), "resource": ("text", "aws_db_instance.legacy"),
-                          "reason": ("reason", '"rotated by ops, ticket OPS-12"')},
+                          "reason": ("reason", '"rotated by ops, ticket OPS-12"'),
+                          "policy": ("policy_glob?", "CKV_AWS_18")},
     "deployment": {"target": ("target", "local"), "account_id": ("account?", '"123456789012"'),
                    "outputs_file": ("text?", "cfn-outputs/flat-outputs.json")},
 }
@@ -74,8 +80,10 @@ _STRINGS = {  # kind -> (rule for the message, pattern)
     "type": ("a Terraform resource type such as aws_s3_bucket", RESOURCE_TYPE_PATTERN),
     "account": ("a string of 12 digits", ACCOUNT_ID_PATTERN),
     "doc": ("a relative path such as README.md or docs/RUNBOOK.md", DOC_PATH_PATTERN),
+    "policy": ("a checkov policy id such as CKV_AWS_18", POLICY_PATTERN),
+    "policy_glob": ("a checkov policy id such as CKV_AWS_18 (glob patterns allowed)", POLICY_GLOB_PATTERN),
 }
-_CHOICES = {"kind": KINDS, "target": TARGETS}
+_CHOICES = {"kind": KINDS, "target": TARGETS, "missing": WHEN_MISSING}
 _TAG = "tag:yaml.org,2002:"
 _MERGE, _VALUE = _TAG + "merge", _TAG + "value"
 _STANDARD_TAGS = frozenset(_TAG + t for t in (
@@ -148,7 +156,7 @@ def _read_text(real: str, shown: str) -> str:
 
 
 _BUILD: dict[str, Any] = {"app": AppSpec, "requirements[]": Requirement, "coverage": CoverageSettings,
-                          "checks": CheckSettings, "checks.suppress[]": Suppression, "deployment": DeploymentSettings}
+                          "checks": CheckSettings, "checks.checkov": CheckovSettings, "checks.suppress[]": Suppression, "deployment": DeploymentSettings}
 
 
 class _Parser:
@@ -246,7 +254,18 @@ class _Parser:
             values["line"] = node.start_mark.line + 1
         elif level == "coverage":
             self.coverage_given = frozenset(values)
+        elif level == "checks.checkov":
+            values["line"] = node.start_mark.line + 1
+            values["lines"] = types.MappingProxyType({
+                self.value(item): item.start_mark.line + 1
+                for key in ("checks", "skip_checks") if key in nodes for item in nodes[key].value})
+            for item in nodes["skip_checks"].value if "skip_checks" in nodes else ():
+                if self.value(item) in values.get("checks", ()):
+                    self.fail(item, f"policy {self.value(item)!r} is both in 'checks' and in 'skip_checks'",
+                              "Remove it from one of them.")
         elif level == "checks":
+            if "checkov" in values and values["checkov"] is None:
+                del values["checkov"]  # 'checkov:' with nothing under it: the defaults
             for item in nodes["ignore"].value if "ignore" in nodes else ():
                 if self.value(item) in values.get("select", ()):
                     self.fail(item, f"check {self.value(item)!r} is both selected and ignored",

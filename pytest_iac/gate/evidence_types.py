@@ -43,9 +43,13 @@ class FindingResult:
     suppressed: bool = False
     reason: str | None = None
     suppression_line: int | None = None
+    policy: str | None = None  # the outside rule's id (checkov); the JSON carries it only when set
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        if self.policy is None:
+            del data["policy"]
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FindingResult:

@@ -1,0 +1,82 @@
+"""``checkov``: checkov's Terraform policies on each synthesized stack, as findings of one check item.
+
+Off unless the YAML says ``checks.checkov.enabled: true``; then ``checks.checkov.checks`` limits
+the run to those policy ids and ``checks.checkov.skip_checks`` leaves some out. Each failed policy
+is one finding on the resource's address (the construct path is added like any finding's) that
+names the policy id and what the policy wants, so the YAML's suppressions can accept it by
+``check: checkov`` and ``policy: CKV_AWS_18``. The run is offline (see
+:mod:`pytest_iac.checks.checkov_engine`) and cached with the synthesis, like ``validate``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pytest_iac.checks.base import Check, CheckContext, CheckSkipped, Finding
+
+__all__ = ["CHECKS", "ID", "settings", "usage_error"]
+
+ID = "checkov"
+
+
+def settings(options: Any) -> Any:
+    """The YAML's ``checks.checkov`` (a ``CheckovSettings``), or an empty one."""
+    found = getattr(options, "checkov", None)
+    if found is not None:
+        return found
+    from pytest_iac.config.requirements import CheckovSettings
+
+    return CheckovSettings()
+
+
+def usage_error(selection: Any, named: list[tuple[str, str]], yaml_name: str) -> str | None:
+    """What is wrong with the YAML's checkov settings, given the ``(where, check id)`` pairs the
+    YAML names: the check selected or required while off, or a policy id checkov does not know
+    (which checkov itself would ignore silently). Ids are checked only when checkov is installed;
+    without it the item fails with the install command instead."""
+    if not selection.enabled:
+        asked = next((where for where, check_id in named
+                      if check_id == ID and (where == "checks.select" or where.startswith("requirement "))), None)
+        return (f"{yaml_name}: {asked} names the check 'checkov', which is off; turn it on with "
+                "checks.checkov.enabled: true") if asked else None
+    from pytest_iac.checks import checkov_engine
+
+    try:
+        known = checkov_engine.policy_ids()
+    except checkov_engine.CheckovMissing:
+        return None
+    unknown = [i for i in (*selection.checks, *selection.skip_checks) if i not in known]
+    if not unknown:
+        return None
+    what = "an unknown policy" if len(unknown) == 1 else "unknown policies"
+    return (f"{yaml_name}:{selection.lines.get(unknown[0], selection.line)}: checks.checkov names {what} "
+            f"{', '.join(map(repr, unknown))}: checkov has no such Terraform policy (list them with "
+            "`checkov --list --framework terraform`)")
+
+
+def run(ctx: CheckContext) -> Iterator[Finding]:
+    from pytest_iac.checks import checkov_engine
+
+    selection = settings(ctx.options)
+    try:
+        failures = checkov_engine.run(_stack_file(ctx), selection.checks, selection.skip_checks)
+    except checkov_engine.CheckovMissing as exc:
+        if selection.missing == "skip":
+            raise CheckSkipped(f"{exc} (checks.checkov.missing: skip)") from None
+        yield Finding(None, f"checks.checkov is enabled but {exc}")
+        return
+    for failure in failures:
+        guideline = f" Guideline: {failure.guideline}" if failure.guideline else ""
+        yield Finding(failure.address, f"{failure.policy}: {failure.name.rstrip('.')}.{guideline}", policy=failure.policy)
+
+
+def _stack_file(ctx: CheckContext) -> Path:
+    """The stack's ``*.tf.json`` (checkov reads nothing else); ``cdk.tf.json`` as cdktf writes it."""
+    found = sorted(ctx.stack_dir.glob("*.tf.json"))
+    return next((f for f in found if f.name == "cdk.tf.json"), found[0] if found else ctx.stack_dir / "cdk.tf.json")
+
+
+CHECKS = [Check(ID, "checkov's Terraform policies (opt-in: checks.checkov.enabled), offline, each failed policy "
+                "a finding with its id", run, tags=("checkov",))]
