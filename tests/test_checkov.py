@@ -272,3 +272,17 @@ def test_the_schema_describes_the_section_like_the_loader():
     assert schema["policyId"]["pattern"] == loader.POLICY_PATTERN
     policy = schema["suppression"]["properties"]["policy"]["anyOf"][0]
     assert policy["pattern"] == loader.POLICY_GLOB_PATTERN
+
+
+def test_a_stack_without_synthesized_json_fails_instead_of_passing_empty(tmp_path):
+    from pytest_iac.assertions.template import Template
+    from pytest_iac.checks import checkov_policies
+    from pytest_iac.checks.base import CheckContext
+    from pytest_iac.config.requirements import CheckovSettings, CheckSettings
+
+    (tmp_path / "main.tf").write_text('resource "aws_s3_bucket" "b" {}\n')
+    options = CheckSettings(checkov=CheckovSettings(enabled=True))
+    ctx = CheckContext(Template({"resource": {}}, stack_name="infra"), "infra", tmp_path, tmp_path, options)
+    [finding] = checkov_policies.run(ctx)
+    assert finding.address is None and finding.severity is None
+    assert finding.message.startswith("checkov reads the synthesized cdk.tf.json, and stack infra has none")

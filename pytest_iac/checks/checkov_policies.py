@@ -11,7 +11,6 @@ names the policy id and what the policy wants, so the YAML's suppressions can ac
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from pytest_iac.checks.base import Check, CheckContext, CheckSkipped, Finding
@@ -60,8 +59,14 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
     from pytest_iac.checks import checkov_engine
 
     selection = settings(ctx.options)
+    stack_file = ctx.stack_dir / "cdk.tf.json"
+    if not stack_file.is_file():  # a Terraform module entry: checkov would find nothing and pass
+        yield Finding(None, f"checkov reads the synthesized cdk.tf.json, and stack {ctx.stack} has none (a "
+                            "Terraform module entry is planned, not synthesized); run checkov on the module "
+                            "itself (checkov -d DIR) and turn checks.checkov off here")
+        return
     try:
-        failures = checkov_engine.run(_stack_file(ctx), selection.checks, selection.skip_checks)
+        failures = checkov_engine.run(stack_file, selection.checks, selection.skip_checks)
     except checkov_engine.CheckovMissing as exc:
         if selection.missing == "skip":
             raise CheckSkipped(f"{exc} (checks.checkov.missing: skip)") from None
@@ -70,12 +75,6 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
     for failure in failures:
         guideline = f" Guideline: {failure.guideline}" if failure.guideline else ""
         yield Finding(failure.address, f"{failure.policy}: {failure.name.rstrip('.')}.{guideline}", policy=failure.policy)
-
-
-def _stack_file(ctx: CheckContext) -> Path:
-    """The stack's ``*.tf.json`` (checkov reads nothing else); ``cdk.tf.json`` as cdktf writes it."""
-    found = sorted(ctx.stack_dir.glob("*.tf.json"))
-    return next((f for f in found if f.name == "cdk.tf.json"), found[0] if found else ctx.stack_dir / "cdk.tf.json")
 
 
 CHECKS = [Check(ID, "checkov's Terraform policies (opt-in: checks.checkov.enabled), offline, each failed policy "
