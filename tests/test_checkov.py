@@ -172,7 +172,7 @@ def test_the_run_attempts_no_network_connection(project):
     assert "CKV_AWS_18" in result.stdout.str()
 
 
-def test_the_result_is_cached_with_the_synthesis(project):
+def test_the_result_and_the_policy_ids_are_cached(project):
     project.configure(checkov={"enabled": True, "checks": [LOGGING]})
     first = project.runpytest("--iac-report-json", "r.json")
     first.assert_outcomes(passed=1, failed=1)
@@ -184,6 +184,7 @@ def test_the_result_is_cached_with_the_synthesis(project):
             raise AssertionError("checkov ran although its result was cached")
 
         checkov_engine.run = refuse
+        checkov_engine.policy_ids = refuse  # the ids' check reads them from the cache too
     """)
     second = project.runpytest("--iac-report-json", "r.json")
     second.assert_outcomes(passed=1, failed=1)

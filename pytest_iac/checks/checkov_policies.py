@@ -30,29 +30,53 @@ def settings(options: Any) -> Any:
     return CheckovSettings()
 
 
-def usage_error(selection: Any, named: list[tuple[str, str]], yaml_name: str) -> str | None:
+def usage_error(selection: Any, named: list[tuple[str, str]], yaml_name: str, cache: Any = None) -> str | None:
     """What is wrong with the YAML's checkov settings, given the ``(where, check id)`` pairs the
     YAML names: the check selected or required while off, or a policy id checkov does not know
     (which checkov itself would ignore silently). Ids are checked only when checkov is installed;
-    without it the item fails with the install command instead."""
+    without it the item fails with the install command instead. ``cache`` (pytest's) keeps
+    checkov's id list per checkov version, so a run whose findings are cached never imports it."""
     if not selection.enabled:
         asked = next((where for where, check_id in named
                       if check_id == ID and (where == "checks.select" or where.startswith("requirement "))), None)
         return (f"{yaml_name}: {asked} names the check 'checkov', which is off; turn it on with "
                 "checks.checkov.enabled: true") if asked else None
-    from pytest_iac.checks import checkov_engine
-
-    try:
-        known = checkov_engine.policy_ids()
-    except checkov_engine.CheckovMissing:
+    asked = (*selection.checks, *selection.skip_checks)
+    if not asked:
         return None
-    unknown = [i for i in (*selection.checks, *selection.skip_checks) if i not in known]
+    known = _known_ids(cache)
+    if known is None:
+        return None
+    unknown = [i for i in asked if i not in known]
     if not unknown:
         return None
     what = "an unknown policy" if len(unknown) == 1 else "unknown policies"
     return (f"{yaml_name}:{selection.lines.get(unknown[0], selection.line)}: checks.checkov names {what} "
             f"{', '.join(map(repr, unknown))}: checkov has no such Terraform policy (list them with "
             "`checkov --list --framework terraform`)")
+
+
+def _known_ids(cache: Any) -> frozenset[str] | None:
+    """checkov's policy ids, from pytest's cache when this checkov version's list is there;
+    None when checkov is not installed."""
+    from importlib import metadata
+
+    from pytest_iac.checks import checkov_engine
+
+    try:
+        key = f"pytest-iac/checkov-policy-ids/{metadata.version('checkov')}"
+    except metadata.PackageNotFoundError:
+        return None
+    stored = cache.get(key, None) if cache is not None else None
+    if isinstance(stored, list) and stored:
+        return frozenset(stored)
+    try:
+        known = checkov_engine.policy_ids()
+    except checkov_engine.CheckovMissing:
+        return None
+    if cache is not None:
+        cache.set(key, sorted(known))
+    return known
 
 
 def run(ctx: CheckContext) -> Iterator[Finding]:

@@ -98,7 +98,9 @@ def selected_checks(config: pytest.Config, checks: list[Check]) -> list[Check]:
             )
     from pytest_iac.checks.checkov_policies import usage_error
 
-    problem = usage_error(checkov_settings(options), named, _yaml_name(config))
+    state = config.stash[STATE]
+    cache = config.cache if state.settings.cache and getattr(config, "cache", None) is not None else None
+    problem = usage_error(checkov_settings(options), named, _yaml_name(config), cache)
     if problem:
         raise pytest.UsageError(problem)
     return [c for c in checks if (not options.select or c.id in options.select) and c.id not in options.ignore
