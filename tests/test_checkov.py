@@ -180,11 +180,17 @@ def test_the_result_and_the_policy_ids_are_cached(project):
     project.makeconftest("""
         from pytest_iac.checks import checkov_engine
 
+        SAVED = (checkov_engine.run, checkov_engine.policy_ids)
+
         def refuse(*args, **kwargs):
             raise AssertionError("checkov ran although its result was cached")
 
-        checkov_engine.run = refuse
-        checkov_engine.policy_ids = refuse  # the ids' check reads them from the cache too
+        def pytest_configure():
+            checkov_engine.run = refuse
+            checkov_engine.policy_ids = refuse  # the ids' check reads them from the cache too
+
+        def pytest_unconfigure():
+            checkov_engine.run, checkov_engine.policy_ids = SAVED
     """)
     second = project.runpytest("--iac-report-json", "r.json")
     second.assert_outcomes(passed=1, failed=1)

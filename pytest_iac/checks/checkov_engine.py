@@ -69,8 +69,10 @@ def _offline_and_quiet() -> Iterator[None]:
             logging.getLogger(name).propagate = propagate
 
 
-@lru_cache(maxsize=1)
 def _checkov() -> dict[str, ModuleType]:
+    """checkov's modules, imported on first use (later calls find them in ``sys.modules``). Not
+    memoized here: whoever drops checkov from ``sys.modules`` (pytester does, between in-process
+    runs) must get a fresh, consistent copy, not a mix of old and new enums that cannot pickle."""
     try:
         with _offline_and_quiet():
             import checkov.version
