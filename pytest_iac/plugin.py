@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Generator
+from typing import Any
 
 import pytest
 
@@ -101,6 +102,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     config = session.config
+    if role(config).decides:  # once per run: the controller, or the only process
+        from pytest_iac import rundirs
+
+        rundirs.sweep()  # what runs killed earlier (kill -9, OOM) could not remove
     if config.stash[STATE].settings.cache_clear and getattr(config, "cache", None) is not None:
         if role(config).decides:  # once per run: the controller, or the only process
             import shutil
@@ -180,6 +185,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         if failed:
             report.iac_failed_queries = failed  # type: ignore[attr-defined]
     return report
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist controller: give the workers one run-private synthesis cache directory, owned (and
+    removed at the end) by this process, for when pytest's cache is off."""
+    from pytest_iac.synthesis.session import RUN_DIR_KEY, run_cache_dir
+
+    node.workerinput[RUN_DIR_KEY] = str(run_cache_dir(node.config))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

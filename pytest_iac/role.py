@@ -56,6 +56,10 @@ class Worker(Role):
         workerinput: dict[str, Any] = config.workerinput  # type: ignore[attr-defined]
         self.id: str = workerinput.get("workerid", "?")
 
+    def given(self, key: str) -> Any | None:
+        """What the controller put into this worker's ``workerinput`` under ``key``."""
+        return self._config.workerinput.get(key)  # type: ignore[attr-defined]
+
     def send(self, key: str, data: Any) -> None:
         """Hand JSON-safe ``data`` to the controller (xdist delivers it when the worker ends)."""
         self._config.workeroutput[key] = data  # type: ignore[attr-defined]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +48,7 @@ class State:
     cleanup: list[Callable[[], None]] = field(default_factory=list)
     check_results: list[CheckResult] = field(default_factory=list)
     coverage_replay: list[dict[str, Any]] = field(default_factory=list)  # synthesis coverage to replay
+    run_dir: Path | None = None  # xdist controller: the workers' shared synthesis cache
 
     def synthesis_recorder(self) -> Measurement | PytestCovRecorder | None:
         """What records a synthesis's line coverage for the cache, if lines are measured here."""

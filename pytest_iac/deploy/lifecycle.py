@@ -10,13 +10,13 @@ what is left. Progress lines are ``progress.py``'s, the naming of diagnostics ``
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from pytest_iac import rundirs
 from pytest_iac.deploy.apply import (DeployError, Run, TerraformWorkspace, override_config, state_outputs,
                                      state_resources)
 from pytest_iac.deploy.deployment import LOCAL_ACCOUNT, Deployment
@@ -162,7 +162,7 @@ class DeploymentSession(Teardown):
         from pytest_iac.deploy.moto_server import MotoServer, MotoUnavailable
 
         self._began = time.monotonic()
-        self.root = Path(tempfile.mkdtemp(prefix="pytest-iac-deploy-"))
+        self.root = rundirs.make("deploy")
         self.paths = construct_paths(config)
         local = self.settings.target == "local"
         region = _region(config, "us-east-1")

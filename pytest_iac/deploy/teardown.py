@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from pytest_iac import rundirs
 from pytest_iac.deploy.apply import DeployError, TerraformWorkspace, state_resources
 from pytest_iac.deploy.destroy_script import write_destroy_script
 from pytest_iac.deploy.diagnostics import base_address, describe_diagnostics, named
@@ -137,6 +138,8 @@ class Teardown:
             self.moto.stop()
         if self.root is not None and not self.keep_dir:
             shutil.rmtree(self.root, ignore_errors=True)
+        elif self.root is not None:
+            rundirs.keep(self.root)  # holds the state its destroy script needs: never swept
 
     # -- SIGTERM --------------------------------------------------------------------------------
 

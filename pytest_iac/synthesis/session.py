@@ -7,13 +7,15 @@ retried: a failed synthesis is remembered and reported the same way to every use
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
-import tempfile
+import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
+from pytest_iac import rundirs
 from pytest_iac.role import Worker, role
 from pytest_iac.state import STATE, State
 
@@ -26,6 +28,9 @@ NO_ENTRY = (
     "no stack entry is configured: pass --iac-app ENTRY, set iac_app in the ini file, "
     "or app.entry in the requirements YAML"
 )
+
+
+RUN_DIR_KEY = "pytest_iac_run_dir"  # in xdist's workerinput: the workers' shared cache directory
 
 
 class SynthesisFailed(Exception):
@@ -45,7 +50,7 @@ def session_synthesis(config: pytest.Config) -> Synthesis:
     spec = state.settings.entry
     if spec is None:
         raise SynthesisFailed(NO_ENTRY)
-    workdir = Path(tempfile.mkdtemp(prefix="pytest-iac-synth-"))
+    workdir = rundirs.make("synth")
     state.cleanup.append(lambda: shutil.rmtree(workdir, ignore_errors=True))
     cache = synth_cache(config) if spec.kind not in ("synthesized", "module") else None
     try:
@@ -71,10 +76,19 @@ def synth_cache(config: pytest.Config) -> SynthCache | None:
     state = config.stash[STATE]
     if state.settings.cache and getattr(config, "cache", None) is not None:
         return SynthCache(cache_dir(config))
-    run_id = state.settings.env.xdist_run_id
-    if isinstance(role(config), Worker) and run_id:
-        return SynthCache(Path(tempfile.gettempdir()) / f"pytest-iac-run-{run_id}")
-    return None
+    process_role = role(config)
+    run_dir = process_role.given(RUN_DIR_KEY) if isinstance(process_role, Worker) else None
+    return SynthCache(Path(run_dir)) if run_dir else None
+
+
+def run_cache_dir(config: pytest.Config) -> Path:
+    """xdist controller: the workers' shared cache directory when pytest's cache is off, named
+    by this process and removed when it ends (or swept by a later run if it was killed)."""
+    state = config.stash[STATE]
+    if state.run_dir is None:
+        state.run_dir = rundirs.named("run", os.getpid(), uuid.uuid4().hex[:12])
+        state.cleanup.append(lambda: shutil.rmtree(state.run_dir, ignore_errors=True))  # type: ignore[arg-type]
+    return state.run_dir
 
 
 def _plan(config: pytest.Config, spec: EntrySpec, workdir: Path) -> Synthesis:

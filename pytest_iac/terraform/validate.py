@@ -16,13 +16,13 @@ import json
 import os
 import re
 import shutil
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pytest_iac import rundirs
 from pytest_iac.terraform.binary import Terraform, find_terraform
 from pytest_iac.terraform.diagnostics import Diagnostic, parse_diagnostics
 from pytest_iac.terraform.errors import TerraformError
@@ -74,7 +74,7 @@ def validate(stack_dir: str | os.PathLike[str], *,
     config = json.loads(config_text)
     tf = terraform if isinstance(terraform, Terraform) else find_terraform(terraform)
     mirror = find_mirror(required_providers(config), platform=tf.platform, plugin_dir=plugin_dir)
-    workdir = Path(tempfile.mkdtemp(prefix="pytest-iac-tf-", dir=tmp_root))
+    workdir = rundirs.make("tf", tmp_root)
     timings: dict[str, float] = {}
     try:
         cli_config = private_cli_config(workdir / ".pytest-iac.tfrc")
