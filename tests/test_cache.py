@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import textwrap
 
 import pytest
 
@@ -155,3 +157,151 @@ def test_xdist_workers_synthesize_once_without_the_cache(project, xdist, run_wit
     syntheses = report["synth"]
     assert syntheses["count"] == 2, "each worker has its synthesis object"
     assert sorted(s["cache"] for s in syntheses["syntheses"]) == ["hit", "miss"]
+
+
+def _warned(result) -> bool:
+    return any("CacheBypassWarning" in line for line in result.outlines)
+
+
+def test_edited_cached_output_is_rebuilt_with_a_warning(project):
+    assert _cache_state(project) == "miss"
+    for cached in (project.path / ".pytest_cache").rglob("cdk.tf.json"):
+        cached.write_text(cached.read_text().replace('"aws_s3_bucket"', '"aws_s3_buckex"'))
+    result = project.runpytest_subprocess()
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["*CacheBypassWarning*output was changed*", "iac synth: *cache miss"])
+    assert _cache_state(project) == "hit"
+
+
+@pytest.mark.parametrize("record", ['{"format": 2, "inputs": []}', '{"format": 2}', "[]",
+                                    '{"format": 2, "output": "x", "env_read": [], "inputs": {"files": {}}}'])
+def test_invalid_record_is_rebuilt_with_one_warning(project, record):
+    assert _cache_state(project) == "miss"
+    for path in (project.path / ".pytest_cache").rglob("record.json"):
+        path.write_text(record)
+    result = project.runpytest_subprocess()
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["iac synth: *cache miss"])
+    assert sum("is not valid" in line for line in result.outlines) == 1
+    assert _cache_state(project) == "hit"
+
+
+@pytest.mark.parametrize("broken", ["file instead of the cache dir", "directory instead of the lock file",
+                                    "unwritable"])
+def test_unusable_cache_dir_falls_back_to_no_cache_with_one_warning(project, broken):
+    cache = project.path / ".pytest_cache" / "d" / "pytest-iac"
+    if broken == "file instead of the cache dir":
+        cache.parent.mkdir(parents=True)
+        cache.write_text("not a directory")
+    elif broken == "directory instead of the lock file":
+        assert _cache_state(project) == "miss"
+        for lock in cache.rglob("*.lock"):
+            lock.unlink()
+            lock.mkdir()
+    else:  # root writes anywhere, so the failure a read-only directory gives is injected
+        project.makeconftest("""
+            import pytest_iac.synthesis.cache as cache
+
+            def unwritable(self, *args):
+                raise PermissionError(13, "Permission denied", str(self.directory))
+
+            cache.SynthCache._store = unwritable
+        """)
+    for _ in range(2):
+        result = project.runpytest_subprocess()
+        result.assert_outcomes(passed=2)
+        assert "INTERNALERROR" not in result.stdout.str()
+        assert sum("CacheBypassWarning" in line for line in result.outlines) == 1, result.stdout.str()
+        result.stdout.fnmatch_lines(["*synthesi*without the cache*"])
+
+
+def test_cache_stores_digests_of_env_vars_never_their_values(project, monkeypatch):
+    secret = "PlantedSecretValue-4711"
+    project.makepyfile(cachedstack=STACK.replace("os.environ.get('TEAM', 'none')",
+                                                 "os.environ.get('TEAM', 'none')}{os.environ['AWS_SECRET_ACCESS_KEY'][:0]"))
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", secret)
+    assert _cache_state(project) == "miss"
+    stored = [p for p in (project.path / ".pytest_cache").rglob("*") if p.is_file()]
+    assert any(p.name == "record.json" for p in stored)
+    assert not [p for p in stored if secret.encode() in p.read_bytes()]
+    assert "AWS_SECRET_ACCESS_KEY" in next(p for p in stored if p.name == "record.json").read_text()
+    assert _cache_state(project) == "hit"
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", secret + "x")
+    assert _cache_state(project) == "miss"
+
+
+READER = """
+    import glob
+    import importlib.resources
+    import os
+    import pkgutil
+    from pathlib import Path
+
+    from cdktf import TerraformResource, TerraformStack
+
+    HERE = Path(__file__).parent
+
+
+    class ReaderStack(TerraformStack):
+        def __init__(self, scope, id):
+            super().__init__(scope, id)
+            parts = [
+                pkgutil.get_data("readerpkg", "data.txt").decode().strip(),
+                importlib.resources.files("readerpkg").joinpath("res.txt").read_text().strip(),
+                str(len(os.listdir(HERE.parent / "plugins"))),
+                str(len(glob.glob(str(HERE.parent / "more" / "*.txt")))),
+            ]
+            bucket = TerraformResource(self, "bucket", terraform_resource_type="aws_s3_bucket")
+            bucket.add_override("bucket", "-".join(parts))
+"""
+
+
+@pytest.mark.parametrize("change", ["pkgutil.get_data", "importlib.resources", "file added to a listed dir",
+                                    "file removed from a globbed dir", "same-size asset edit, mtime restored"])
+def test_inputs_read_through_loaders_listings_and_assets_are_recorded(project, monkeypatch, change):
+    package = project.path / "readerpkg"
+    package.mkdir()
+    (package / "__init__.py").write_text(textwrap.dedent(READER))
+    (package / "data.txt").write_text("d1")
+    (package / "res.txt").write_text("r1")
+    (project.path / "plugins").mkdir()
+    (project.path / "more").mkdir()
+    (project.path / "more" / "a.txt").write_text("a")
+    (project.path / "more" / "b.txt").write_text("b")
+    ini = project.path / "tox.ini"
+    ini.write_text(ini.read_text().replace("cachedstack:CachedStack", "readerpkg:ReaderStack"))
+    project.makepyfile(test_stack="""
+        import os
+
+        def test_bucket(iac_stack):
+            iac_stack.has_resource_properties("aws_s3_bucket", {"bucket": os.environ["EXPECT"]})
+
+        def test_other():
+            pass
+    """)
+    monkeypatch.setenv("EXPECT", "d1-r1-0-2")
+    if change.startswith("same-size"):  # the asset stack of the main project
+        ini.write_text(ini.read_text().replace("readerpkg:ReaderStack", "cachedstack:CachedStack"))
+        monkeypatch.setenv("EXPECT", "data-dev-none")
+    assert _cache_state(project) == "miss"
+    assert _cache_state(project) == "hit"
+    if change == "pkgutil.get_data":
+        (package / "data.txt").write_text("d2")
+        monkeypatch.setenv("EXPECT", "d2-r1-0-2")
+    elif change == "importlib.resources":
+        (package / "res.txt").write_text("r2")
+        monkeypatch.setenv("EXPECT", "d1-r2-0-2")
+    elif change == "file added to a listed dir":
+        (project.path / "plugins" / "new.py").write_text("")
+        monkeypatch.setenv("EXPECT", "d1-r1-1-2")
+    elif change == "file removed from a globbed dir":
+        (project.path / "more" / "b.txt").unlink()
+        monkeypatch.setenv("EXPECT", "d1-r1-0-1")
+    else:
+        handler = project.path / "src" / "handler.py"
+        before = handler.stat()
+        handler.write_text(handler.read_text().replace("return 1", "return 2"))
+        os.utime(handler, ns=(before.st_atime_ns, before.st_mtime_ns))
+        assert handler.stat().st_size == before.st_size
+    assert _cache_state(project) == "miss"
+    assert _cache_state(project) == "hit"

@@ -10,6 +10,7 @@ import contextlib
 import os
 import shutil
 import uuid
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -75,7 +76,11 @@ def synth_cache(config: pytest.Config) -> SynthCache | None:
 
     state = config.stash[STATE]
     if state.settings.cache and getattr(config, "cache", None) is not None:
-        return SynthCache(cache_dir(config))
+        try:
+            return SynthCache(cache_dir(config))
+        except OSError as exc:
+            _warn(f"the cache directory can't be used ({exc}); this run synthesizes without the cache")
+            return None
     process_role = role(config)
     run_dir = process_role.given(RUN_DIR_KEY) if isinstance(process_role, Worker) else None
     return SynthCache(Path(run_dir)) if run_dir else None
@@ -110,6 +115,23 @@ def cache_dir(config: pytest.Config) -> Path:
 
 
 def _through_cache(cache: SynthCache, spec: EntrySpec, workdir: Path, state: State) -> Synthesis:
+    from pytest_iac.synthesis.cache import CacheUnavailable
+    from pytest_iac.synthesis.synthesize import synthesize
+
+    made: list[Synthesis] = []
+    try:
+        return _cached(cache, spec, workdir, state, made)
+    except CacheUnavailable as exc:
+        _warn(f"{exc}; this run synthesizes without the cache")
+        if made:
+            return made[0]
+        return synthesize(spec, workdir)
+    finally:
+        for problem in cache.problems:
+            _warn(problem)
+
+
+def _cached(cache: SynthCache, spec: EntrySpec, workdir: Path, state: State, made: list[Synthesis]) -> Synthesis:
     from pytest_iac.synthesis.cache import record_inputs
     from pytest_iac.synthesis.inputs import recording
     from pytest_iac.synthesis.synthesize import read_output, synthesize
@@ -137,6 +159,7 @@ def _through_cache(cache: SynthCache, spec: EntrySpec, workdir: Path, state: Sta
             synthesis = synthesize(spec, workdir)
         if recorder is not None and recorder.records_apart:
             state.coverage_replay.append(covered)
+        made.append(synthesis)
         record = {
             "inputs": record_inputs(seen, synthesis.env_read, synthesis.asset_paths, workdir),
             "env_read": list(synthesis.env_read),
@@ -148,3 +171,9 @@ def _through_cache(cache: SynthCache, spec: EntrySpec, workdir: Path, state: Sta
         cache.store(key, synthesis.outdir, record)
         synthesis.cache = "miss"
         return synthesis
+
+
+def _warn(message: str) -> None:
+    from pytest_iac.warnings import CacheBypassWarning
+
+    warnings.warn(CacheBypassWarning(f"pytest-iac synthesis cache: {message}"), stacklevel=2)
