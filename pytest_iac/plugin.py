@@ -41,6 +41,7 @@ def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
     any stack module) is imported."""
     state = State(settings=resolve(early_config))
     early_config.stash[STATE] = state
+    _check_synthesized_entry(state)
     if state.settings.entry is not None and state.settings.lazy_providers:
         from pytest_iac.synthesis import lazy_providers
 
@@ -66,6 +67,19 @@ def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
         state.measurement = Measurement(cov.sources, cov.branch)
 
 
+def _check_synthesized_entry(state: State) -> None:
+    entry = state.settings.entry
+    if entry is None or entry.kind != "synthesized":
+        return
+    from pytest_iac.config.entry import EntryError
+    from pytest_iac.synthesis.synthesize import check_synthesized
+
+    try:
+        check_synthesized(entry)
+    except EntryError as exc:
+        raise pytest.UsageError(str(exc)) from None
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
@@ -77,6 +91,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[ROLE] = process_role = decide_role(config)
     if STATE not in config.stash:  # the plugin was registered after the initial conftests
         config.stash[STATE] = State(settings=resolve(config))
+        _check_synthesized_entry(config.stash[STATE])
     state = config.stash[STATE]
     from pytest_iac.assertions import audit
 

@@ -89,18 +89,18 @@ def test_stack_is_synthesized_once_per_session(pytester, synthesized_stack):
     assert len([line for line in result.outlines if line.startswith("iac synth:")]) == 1
 
 
-def test_empty_synthesized_dir_is_a_clear_error(pytester):
+def test_empty_synthesized_dir_is_a_usage_error(pytester):
     (pytester.path / "cdktf.out").mkdir()
     result = _run_with_entry(pytester, "cdktf.out", USES_SYNTH.format(names=[]))
-    result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*stack entry 'cdktf.out' (from --iac-app): * holds no synthesized stack*Run 'cdktf synth' first*"])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*stack entry 'cdktf.out' (from --iac-app): * holds no synthesized stack*Run 'cdktf synth' first*"])
 
 
-def test_corrupt_cdk_tf_json_is_a_clear_error(pytester):
+def test_corrupt_cdk_tf_json_is_a_usage_error(pytester):
     (pytester.path / "cdk.tf.json").write_text('{"resource": ')
     result = _run_with_entry(pytester, "cdk.tf.json", USES_SYNTH.format(names=[]))
-    result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*stack entry 'cdk.tf.json' (from --iac-app): cannot read *cdk.tf.json: Expecting value*"])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*stack entry 'cdk.tf.json' (from --iac-app): cannot read *cdk.tf.json: Expecting value*"])
 
 
 @pytest.mark.parametrize(

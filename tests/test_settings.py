@@ -18,7 +18,7 @@ PACKAGE = Path(pytest_iac.__file__).parent
 # setting of pytest-iac.
 ALLOWED_ENVIRON = {
     "recording_environ": "records which variables the user's stack code reads during synthesis",
-    "env_values": "the values of the variables the stack code read, for the synthesis cache key",
+    "env_digests": "keyed digests of the variables the stack code read, for the synthesis cache (never values)",
     "terraform_env": "copies the environment for a terraform child process",
     "plugin_dir_candidates": "looks where terraform itself looks (HOME, TF_PLUGIN_CACHE_DIR, its CLI config)",
     "MotoServer.start": "copies the environment for the moto server child process",

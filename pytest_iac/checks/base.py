@@ -49,6 +49,7 @@ class CheckContext:
     terraform_plugin_dir: Path | None = None  # provider mirror for checks that run terraform
     terraform: str | None = None  # $PYTEST_IAC_TERRAFORM; None: terraform on PATH
     aws_region: str | None = None  # AWS_REGION / AWS_DEFAULT_REGION of the environment
+    stack_file: Path | None = None  # the stack's JSON itself (an entry may name it other than cdk.tf.json)
     paths: StackPaths | None = None  # where relative paths resolve (as under cdktf deploy); None: stack_dir
     package_dir: Path | None = None  # directory of the entry's module or script (docs are looked for there too)
 

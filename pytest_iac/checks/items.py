@@ -140,6 +140,7 @@ def run_check(config: pytest.Config, check: Check, stack: str | None) -> CheckRe
         template=template,
         stack=stack_name,
         stack_dir=synthesis.stacks[stack_name].path.parent,
+        stack_file=synthesis.stacks[stack_name].path,
         project_dir=_project_dir(config),
         options=options,
         strict=state.settings.strict,

@@ -184,7 +184,7 @@ def _run_validate(ctx: CheckContext) -> Iterator[Finding]:
         yield from validate_module(ctx, terraform)
         return
     try:
-        result = validate(ctx.stack_dir, plugin_dir=ctx.terraform_plugin_dir, terraform=_find_terraform(ctx),
+        result = validate(ctx.stack_file or ctx.stack_dir, plugin_dir=ctx.terraform_plugin_dir, terraform=_find_terraform(ctx),
                           paths=ctx.paths)
     except TerraformUnavailable as exc:
         raise CheckSkipped(str(exc)) from None

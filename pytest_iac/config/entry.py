@@ -39,11 +39,21 @@ class EntrySpec:
 
     @property
     def kind(self) -> EntryKind:
-        path = self.path
-        if path is not None and path.exists():
-            if path.is_dir() and is_terraform_module(path):
+        try:
+            path = self.path
+            exists = path is not None and path.exists()
+            regular = exists and path.is_file()  # type: ignore[union-attr]
+            directory = exists and path.is_dir()  # type: ignore[union-attr]
+        except (OSError, ValueError) as exc:  # a NUL byte, a name too long
+            raise EntryError(f"stack entry {self.describe()} is not a usable path: {exc}") from None
+        if exists and not (regular or directory):
+            raise EntryError(f"stack entry {self.describe()}: {path} is not a regular file or directory "
+                             "(a device, a pipe or a socket); name the entry script or the synthesized output")
+        if exists:
+            json_named = self.entry.endswith(".json") or path.suffix == ".json"  # type: ignore[union-attr]
+            if directory and is_terraform_module(path):  # type: ignore[arg-type]
                 return "module"
-            return "synthesized" if path.is_dir() or path.suffix == ".json" else "script"
+            return "synthesized" if directory or json_named else "script"
         if _MODULE_CALLABLE.match(self.entry):
             return "callable"
         raise EntryError(self._unknown_form_message(path))

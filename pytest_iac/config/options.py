@@ -56,6 +56,8 @@ OPTIONS = (
            kind="bool"),
     Option("iac_cache", "reuse the last synthesis while nothing it read has changed: on, off, or "
            "auto (default: on, off when the CI environment variable is set)", metavar="on|off|auto"),
+    Option("iac_synth_timeout", "seconds the stack entry may take to synthesize before the run fails it, "
+           "naming the entry (default: 600)", kind="float", metavar="SECONDS"),
     Option("iac_cache_clear", "remove pytest-iac's synthesis cache before the run", kind="bool"),
     Option("iac_cov_fail_under", "line coverage of the stack code that the gate requires, in "
            "percent (default: coverage.fail_under of the YAML, else 100)", kind="float", metavar="MIN"),

@@ -57,6 +57,7 @@ class AppSpec:
     kwargs: Mapping[str, Any] = field(default_factory=lambda: types.MappingProxyType({}), hash=False)
     vars: Mapping[str, Any] = field(default_factory=lambda: types.MappingProxyType({}), hash=False)
     var_files: tuple[str, ...] = ()
+    entry_at: tuple[int, int] | None = field(default=None, compare=False)  # line, column of entry
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,9 @@ class Environment:
         )
 
 
+DEFAULT_SYNTH_TIMEOUT = 600.0
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the plugin, the checks and the deploy tier were asked to do, resolved once
@@ -92,6 +95,7 @@ class Settings:
     lazy_providers: bool = True
     cache: bool = False
     cache_clear: bool = False
+    synth_timeout: float = DEFAULT_SYNTH_TIMEOUT  # seconds the entry may take to synthesize
     terraform_plugin_dir: Path | None = None  # option, ini, else $PYTEST_IAC_TF_PLUGIN_DIR
     terraform: str | None = None  # --iac-terraform-bin, ini, else $PYTEST_IAC_TERRAFORM; None: PATH
     cov_reports: tuple[CovReport, ...] = ()
@@ -138,6 +142,7 @@ def resolve(config: pytest.Config) -> Settings:
         cache_clear=bool(raw_setting(config, "iac_cache_clear")[0]),
         cov_reports=_cov_reports(config, requirements is not None),
         coverage_file=config.invocation_params.dir / (env.coverage_file or ".coverage"),
+        synth_timeout=_seconds(config, "iac_synth_timeout", DEFAULT_SYNTH_TIMEOUT),
         env=env,
         deploy=deploy,
         deploy_refused=refused,
@@ -221,6 +226,19 @@ def _entry_sources(entry: EntrySpec | None) -> list[str]:
     return [entry.entry.partition(":")[0].split(".")[0]]
 
 
+def _seconds(config: pytest.Config, name: str, default: float) -> float:
+    value, origin, _ = raw_setting(config, name)
+    if value in (None, ""):
+        return default
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = -1.0
+    if not 0 < number < float("inf"):
+        raise pytest.UsageError(f"{origin}: {value!r} is not a number of seconds; give a number above 0, e.g. 600")
+    return number
+
+
 def _percent(config: pytest.Config, name: str) -> float | None:
     value, origin, _ = raw_setting(config, name)
     if value in (None, ""):
@@ -294,7 +312,9 @@ def _entry(
     value, origin, base = raw_setting(config, "iac_app")
     app = requirements.app if requirements else None
     if value is None and app is not None and app.entry:
-        value, origin = app.entry, f"app.entry in {Path(requirements.path).name}"  # type: ignore[union-attr]
+        shown = requirements.display_path or Path(requirements.path).name  # type: ignore[union-attr]
+        where = f"{shown}:{app.entry_at[0]}:{app.entry_at[1]}" if app.entry_at else shown
+        value, origin = app.entry, f"app.entry at {where}"
         base = Path(requirements.path).parent  # type: ignore[union-attr]
     if value is None:
         return None

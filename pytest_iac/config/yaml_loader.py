@@ -19,6 +19,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, Mapping, NoReturn, cast
 
 from pytest_iac._text import closest
+from pytest_iac.config.yaml_limits import check_depth, check_expansion
 from pytest_iac.config.requirements import (KINDS, SEVERITIES, TARGETS, WHEN_MISSING, AppSpec, CheckovSettings,
                                             CheckSettings, CoverageSettings, DeploymentSettings, Requirement, RequirementsError,
                                             RequirementsFile, Suppression)
@@ -105,6 +106,7 @@ def load_requirements(path: str | os.PathLike[str], *, display_path: str | None 
     shown = display_path or real
     text = _read_text(real, shown)
     try:
+        check_depth(text, shown, yaml)  # before composing: PyYAML composes recursively
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -128,6 +130,7 @@ def load_requirements(path: str | os.PathLike[str], *, display_path: str | None 
     if root is None or (root.tag == _TAG + "null" and not root.value):
         raise RequirementsError(shown, "file is empty",
                                 "Start it with 'version: 1' and a 'requirements:' list.", 1, 1)
+    check_expansion(root, shown)
     return _Parser(shown, yaml).file(cast("Node", root), real)
 
 
@@ -157,6 +160,14 @@ def _read_text(real: str, shown: str) -> str:
 
 _BUILD: dict[str, Any] = {"app": AppSpec, "requirements[]": Requirement, "coverage": CoverageSettings,
                           "checks": CheckSettings, "checks.checkov": CheckovSettings, "checks.suppress[]": Suppression, "deployment": DeploymentSettings}
+
+
+def visible_length(text: str) -> int:
+    """Characters that show: not spaces, and not format or control characters (zero-width spaces,
+    joiners, bidi marks), which would let an empty-looking reason pass the length rule."""
+    import unicodedata
+
+    return sum(1 for ch in text if not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc", "Zs", "Mn", "Me"))
 
 
 class _Parser:
@@ -252,6 +263,9 @@ class _Parser:
         values = {name: self.field(level, name, value) for name, value in nodes.items()}
         if level.endswith("[]"):
             values["line"] = node.start_mark.line + 1
+        elif level == "app" and "entry" in nodes:
+            mark = nodes["entry"].start_mark
+            values["entry_at"] = (mark.line + 1, mark.column + 1)
         elif level == "coverage":
             self.coverage_given = frozenset(values)
         elif level == "checks.checkov":
@@ -372,8 +386,9 @@ class _Parser:
 
     def read_reason(self, node: Node, key: str, example: str) -> str:
         value = self.text(node, f"{key!r}", f"{key}: {example}", *_STRINGS["text"])
-        if len(value) < REASON_MIN_LENGTH:
-            self.fail(node, f"{key!r} is too short ({len(value)} characters, at least {REASON_MIN_LENGTH})",
+        visible = visible_length(value)
+        if visible < REASON_MIN_LENGTH:
+            self.fail(node, f"{key!r} is too short ({visible} visible characters, at least {REASON_MIN_LENGTH})",
                       f"Say why the finding is acceptable, e.g. {key}: {example}.")
         return value
 

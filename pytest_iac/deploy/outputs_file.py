@@ -13,6 +13,8 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
+from pytest_iac import _json
+
 __all__ = ["OutputsFileError", "read_outputs"]
 
 
@@ -34,12 +36,16 @@ def read_outputs(path: Path, *, origin: str = "", stacks: Collection[str] = (),
             "flat-outputs.json), or test against the local endpoint with --iac-deploy local")
     if path.is_dir():
         raise OutputsFileError(f"outputs file {where} is a directory; give the JSON file inside it")
+    if not path.is_file():
+        raise OutputsFileError(f"outputs file {where} is not a regular file (a device or a pipe); give a JSON file")
     text = path.read_text(encoding="utf-8", errors="replace")
     if not text.strip():
         raise OutputsFileError(f"outputs file {where} is empty: the deployment that should have written it "
                                "did not finish; deploy again, or use --iac-deploy local")
     try:
-        data = json.loads(text)
+        data = _json.loads(text)
+    except _json.JsonTooDeep as exc:
+        raise OutputsFileError(f"outputs file {where} is {exc}") from None
     except json.JSONDecodeError as exc:
         raise OutputsFileError(f"outputs file {where} is not JSON: {exc.msg} at line {exc.lineno}, "
                                f"column {exc.colno}") from None

@@ -58,7 +58,7 @@ def session_synthesis(config: pytest.Config) -> Synthesis:
         if spec.kind == "module":
             synthesis = _plan(config, spec, workdir)
         elif cache is None:
-            synthesis = synthesize(spec, workdir)
+            synthesis = synthesize(spec, workdir, state.settings.synth_timeout)
         else:
             synthesis = _through_cache(cache, spec, workdir, state)
     except EntryError as exc:
@@ -125,7 +125,7 @@ def _through_cache(cache: SynthCache, spec: EntrySpec, workdir: Path, state: Sta
         _warn(f"{exc}; this run synthesizes without the cache")
         if made:
             return made[0]
-        return synthesize(spec, workdir)
+        return synthesize(spec, workdir, state.settings.synth_timeout)
     finally:
         for problem in cache.problems:
             _warn(problem)
@@ -156,7 +156,7 @@ def _cached(cache: SynthCache, spec: EntrySpec, workdir: Path, state: State, mad
         with contextlib.ExitStack() as stack:
             seen = stack.enter_context(recording())
             covered = stack.enter_context(recorder.synthesis_context()) if recorder else None
-            synthesis = synthesize(spec, workdir)
+            synthesis = synthesize(spec, workdir, state.settings.synth_timeout)
         if recorder is not None and recorder.records_apart:
             state.coverage_replay.append(covered)
         made.append(synthesis)

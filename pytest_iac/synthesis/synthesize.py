@@ -21,9 +21,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Callable
 
+from pytest_iac import _json
 from pytest_iac.config.entry import EntryError, EntrySpec, user_traceback
+from pytest_iac.synthesis.guard import guarded
 from pytest_iac.synthesis.hooks import CreatedApp, recorded_assets, recording_environ, redirected_apps
 from pytest_iac.synthesis.layout import StackPaths, entry_package_dir, project_layout
+from pytest_iac.synthesis.shapes import manifest_problem, stack_problem
 
 if TYPE_CHECKING:
     from pytest_iac.assertions.template import Template
@@ -145,8 +148,9 @@ class Synthesis:
         return self.stack(next(iter(self.stacks)))
 
 
-def synthesize(spec: EntrySpec, workdir: Path) -> Synthesis:
-    """Synthesize ``spec`` into ``workdir`` (or read it, for already synthesized output)."""
+def synthesize(spec: EntrySpec, workdir: Path, timeout: float | None = None) -> Synthesis:
+    """Synthesize ``spec`` into ``workdir`` (or read it, for already synthesized output); the
+    entry's code runs guarded (``timeout`` seconds at most, no exit, no fork)."""
     started = time.perf_counter()
     if spec.kind == "synthesized":
         assert spec.path is not None
@@ -154,7 +158,7 @@ def synthesize(spec: EntrySpec, workdir: Path) -> Synthesis:
     framework = _import_framework(spec)
     notes: tuple[str, ...] = ()
     with recording_environ() as env_read, redirected_apps(framework, workdir) as apps, \
-            recorded_assets(framework) as asset_paths:
+            recorded_assets(framework) as asset_paths, guarded(spec, timeout):
         if spec.kind == "script":  # a script's imports and synthesis can't be told apart: every App counts
             timings = {"import": time.perf_counter() - started}
             _run_script(spec)
@@ -296,6 +300,13 @@ def _raised(spec: EntrySpec, exc: BaseException, doing: str = "running") -> str:
     return f"stack entry {spec.describe()} raised while {doing} it:\n{user_traceback(exc)}"
 
 
+def check_synthesized(spec: EntrySpec) -> None:
+    """Read an already synthesized entry now, so a broken or hostile one is a usage error (exit 4)
+    at startup rather than the same failure in every test."""
+    assert spec.path is not None
+    _read_synthesized(spec, spec.path, {}, time.perf_counter())
+
+
 def read_output(spec: EntrySpec, outdir: Path, timings: dict[str, float]) -> Synthesis:
     """A Synthesis from an output directory made earlier (the cache's copy)."""
     return _read_synthesized(spec, outdir, timings, time.perf_counter())
@@ -310,6 +321,9 @@ def _read_synthesized(
     else:
         outdir = location
         manifest = _load_json(spec, location / "manifest.json") if (location / "manifest.json").exists() else {}
+        problem = manifest_problem(manifest)
+        if problem is not None:
+            raise EntryError(f"stack entry {spec.describe()}: {location / 'manifest.json'}: {problem}")
         paths = {
             name: location / entry["synthesizedStackPath"]
             for name, entry in manifest.get("stacks", {}).items()
@@ -337,15 +351,19 @@ def _read_synthesized(
 
 def _load_stack(spec: EntrySpec, name: str, path: Path) -> SynthesizedStack:
     config = _load_json(spec, path)
-    if not isinstance(config, dict):
-        raise EntryError(f"stack entry {spec.describe()}: {path} is not a Terraform JSON object")
+    problem = stack_problem(config)
+    if problem is not None:
+        raise EntryError(f"stack entry {spec.describe()}: {path} is not Terraform JSON as cdktf writes it: {problem}")
     return SynthesizedStack(name=name, path=path, config=config)
 
 
 def _load_json(spec: EntrySpec, path: Path) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise EntryError(f"stack entry {spec.describe()}: {path} is missing") from None
+        if not path.is_file():  # a FIFO or a device would block or never end
+            raise EntryError(f"stack entry {spec.describe()}: {path} is "
+                             + ("missing" if not path.exists() else "not a regular file"))
+        return _json.loads(path.read_text(encoding="utf-8"))
+    except _json.JsonTooDeep as exc:
+        raise EntryError(f"stack entry {spec.describe()}: {path}: {exc}") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise EntryError(f"stack entry {spec.describe()}: cannot read {path}: {exc}") from None
