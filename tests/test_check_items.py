@@ -248,3 +248,15 @@ def test_checks_without_the_gate_still_show_their_warnings(pytester):
     result = pytester.runpytest("--iac-app=cdktf.out", "--iac-checks=on", "-k", "encryption", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
     result.stdout.re_match_lines([r"iac check warning: encryption-at-rest\[payments\] aws_s3_bucket\.data "])
+
+
+def test_json_entry_of_any_name_is_validated(pytester, write_requirements, monkeypatch, terraform_mirror):
+    monkeypatch.delenv("CI", raising=False)
+    (pytester.path / "my-stack.json").write_text(json.dumps(VALID_STACK))
+    write_requirements("version: 1\nrequirements:\n  - {id: R-1, description: valid, checks: [validate]}\n"
+                       "checks:\n  select: [validate]\n")
+    result = pytester.runpytest("--iac-app=my-stack.json", "--iac-requirements=requirements.yaml",
+                                "--iac-report-json=r.json", "-p", "no:cacheprovider")
+    assert result.ret == 0, result.stdout.str()
+    check = json.loads((pytester.path / "r.json").read_text())["checks"][0]
+    assert (check["id"], check["status"]) == ("validate", "passed")

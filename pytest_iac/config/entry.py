@@ -18,7 +18,8 @@ from typing import Any, Literal, Mapping
 
 EntryKind = Literal["callable", "script", "synthesized", "module"]
 
-_MODULE_CALLABLE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
+_NAME = r"[A-Za-z_]\w*"
+_MODULE_CALLABLE = re.compile(rf"^{_NAME}(?:\.{_NAME})*:{_NAME}(?:\.{_NAME})*$")
 
 
 class EntryError(Exception):
@@ -102,7 +103,7 @@ def user_traceback(exc: BaseException) -> str:
         if not frame.filename.startswith("<")
         and not any(frame.filename.startswith(root) for root in library_roots)
     ]
-    lines = traceback.format_list(frames) if frames else []
+    lines = traceback.StackSummary.from_list(frames).format() if frames else []  # repeats collapsed
     message = "\n".join(
         line for line in str(exc).splitlines() if not line.lstrip().startswith("at ")
     ).strip()

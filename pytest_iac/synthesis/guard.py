@@ -5,9 +5,10 @@ reach the process itself:
 
 * ``sys.exit()``, ``GeneratorExit`` or any other ``BaseException`` becomes one ``EntryError``
   naming the entry. ``KeyboardInterrupt`` is left alone: Ctrl-C must still stop the run.
-* ``os.fork()``: the child must never go on to run a second session. When control comes back to
-  the guard in a process other than the one that entered it, that process ends with
-  ``os._exit`` (no cleanup, no reports); the parent reports the fork as an error.
+* ``os.fork()``: the child must never go on to run a second session, nor talk to the jsii kernel
+  whose pipes it shares, so it ends with ``os._exit`` the moment it exists (an at-fork hook; the
+  guard also ends any process other than its owner that comes back through it). The parent
+  reports the fork as an error.
 * A loop that never ends: a ``SIGALRM`` timer (``signal.setitimer``) raises ``SynthesisTimeout``
   in the main thread, between two bytecodes or in an interrupted system call, so the session
   goes on and fails the entry by name. A signal can't stop C code that never returns to the
@@ -46,7 +47,12 @@ def _after_fork_in_parent() -> None:
         _forks.append(os.getpid())
 
 
-os.register_at_fork(after_in_parent=_after_fork_in_parent)
+def _after_fork_in_child() -> None:
+    if _watching:  # the child shares the jsii kernel's pipes: it must not run one more bytecode
+        os._exit(0)
+
+
+os.register_at_fork(after_in_parent=_after_fork_in_parent, after_in_child=_after_fork_in_child)
 
 
 @contextlib.contextmanager
