@@ -59,7 +59,6 @@ class Environment:
     terraform_plugin_dir: str | None = None  # PYTEST_IAC_TF_PLUGIN_DIR: the provider mirror
     github_step_summary: str | None = None  # GITHUB_STEP_SUMMARY: where the Markdown report is appended
     aws_region: str | None = None  # AWS_REGION, else AWS_DEFAULT_REGION
-    xdist_run_id: str | None = None  # PYTEST_XDIST_TESTRUNUID: shared by the workers of one run
     tf_vars: Mapping[str, str] = field(default_factory=dict)  # TF_VAR_*: a module entry's variables
     coverage_file: str | None = None  # COVERAGE_FILE: where coverage.py reads and writes its data
 
@@ -71,7 +70,6 @@ class Environment:
             terraform_plugin_dir=environ.get("PYTEST_IAC_TF_PLUGIN_DIR") or None,
             github_step_summary=environ.get("GITHUB_STEP_SUMMARY") or None,
             aws_region=environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or None,
-            xdist_run_id=environ.get("PYTEST_XDIST_TESTRUNUID") or None,
             tf_vars={k[len("TF_VAR_"):]: v for k, v in environ.items() if k.startswith("TF_VAR_")},
             coverage_file=environ.get("COVERAGE_FILE") or None,
         )
