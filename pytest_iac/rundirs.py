@@ -18,7 +18,7 @@ from pathlib import Path
 
 __all__ = ["KINDS", "keep", "make", "named", "sweep"]
 
-KINDS = ("synth", "deploy", "run", "tf")
+KINDS = ("synth", "deploy", "run", "tf", "validate")
 KEEP_MARKER = ".pytest-iac-keep"
 _NAME = re.compile(r"^pytest-iac-(?:%s)-(\d+)-" % "|".join(KINDS))
 

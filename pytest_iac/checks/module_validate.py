@@ -7,10 +7,10 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from pytest_iac import rundirs
 from pytest_iac.checks.base import CheckContext, CheckSkipped, Finding
 
 __all__ = ["validate_module"]
@@ -26,7 +26,7 @@ def validate_module(ctx: CheckContext, terraform: str) -> Iterator[Finding]:
     from pytest_iac.terraform.process import run
 
     module = ctx.stack_dir
-    workdir = Path(tempfile.mkdtemp(prefix="pytest-iac-validate-"))
+    workdir = rundirs.make("validate")
     try:
         copy = module_copy(module, workdir)
         env = plan_env(workdir)

@@ -102,10 +102,10 @@ def _plan(config: pytest.Config, spec: EntrySpec, workdir: Path) -> Synthesis:
 
     settings = config.stash[STATE].settings
     use_cache = settings.cache and getattr(config, "cache", None) is not None
-    run_id = settings.env.xdist_run_id
+    process_role = role(config)
+    run_dir = process_role.given(RUN_DIR_KEY) if isinstance(process_role, Worker) else None
     directory = (Path(config.cache.mkdir("pytest-iac")) / "plan" if use_cache
-                 else Path(tempfile.gettempdir()) / f"pytest-iac-run-{run_id}" / "plan"
-                 if isinstance(role(config), Worker) and run_id else None)
+                 else Path(run_dir) / "plan" if run_dir else None)
     return session_plan(spec, workdir, terraform=settings.terraform, plugin_dir=settings.terraform_plugin_dir,
                         cache_dir=directory, env_vars=settings.env.tf_vars)
 
