@@ -192,7 +192,8 @@ def test_a_directory_without_tf_files_names_both_forms(pytester: pytest.Pytester
     pytester.mkdir("empty")
     pytester.makepyfile("def test_x(iac_stack): pass")
     result = pytester.runpytest("--iac-app", "empty")
-    result.stdout.fnmatch_lines(["*holds no synthesized stack*is no Terraform module (no *.tf or *.tf.json files)*"])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR  # an empty directory is read at startup
+    result.stderr.fnmatch_lines(["*holds no synthesized stack*is no Terraform module (no *.tf or *.tf.json files)*"])
 
 
 def test_the_module_is_planned_once_queried_and_cached(pytester: pytest.Pytester, module: Path,
