@@ -117,8 +117,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     config = session.config
-    if role(config).decides:  # once per run: the controller, or the only process
-        from pytest_iac import rundirs
+    settings = config.stash[STATE].settings
+    if role(config).decides and (settings.entry is not None or settings.requirements is not None):
+        from pytest_iac import rundirs  # once per run, and only when asked to do anything
 
         rundirs.sweep()  # what runs killed earlier (kill -9, OOM) could not remove
     if config.stash[STATE].settings.cache_clear and getattr(config, "cache", None) is not None:

@@ -73,7 +73,7 @@ def test_killed_run_is_swept_by_the_next(pytester, synthesized_stack, private_tm
     proc.wait()
     assert _ours(private_tmp) == left  # kill -9: nothing could clean up
     pytester.makepyfile(test_slow="def test_quick():\n    pass\n")
-    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
+    pytester.runpytest_subprocess("-p", "no:cacheprovider", f"--iac-app={synthesized_stack}").assert_outcomes(passed=1)
     assert _ours(private_tmp) == []
 
 
