@@ -115,11 +115,11 @@ def _evidence(pytester, *args):
 def test_serial_and_xdist_runs_gather_equal_evidence(pytester, write_requirements, synthesized_stack, broken):
     write_requirements({"R-1": "keys rotate", "R-2": "one network"},
                        checks={"select": ["outputs", "encryption-at-rest"]})
-    pytester.makeini("[pytest]\niac_app = cdktf.out\niac_requirements = requirements.yaml\n")
+    # a broken synthesized entry is a usage error at startup; an entry that fails when run is not
+    entry = "missing_stack_module:make" if broken else "cdktf.out"
+    pytester.makeini(f"[pytest]\niac_app = {entry}\niac_requirements = requirements.yaml\n")
     pytester.makeconftest(EVIDENCE_HOOK)
     pytester.makepyfile(STACK_TESTS)
-    if broken:
-        (synthesized_stack / "stacks" / "payments" / "cdk.tf.json").write_text("{broken")
     serial, serial_evidence, serial_report = _evidence(pytester)
     dist, dist_evidence, dist_report = _evidence(pytester, "-n", "2")
     assert serial_evidence == dist_evidence
@@ -128,9 +128,9 @@ def test_serial_and_xdist_runs_gather_equal_evidence(pytester, write_requirement
         "test_kms", *(f"test_vpc[{n}]" for n in range(4)), "test_hollow"]
     if broken:
         assert len(dist_evidence.synth_errors) == 1
-        assert dist_evidence.synth_errors[0].startswith("stack entry 'cdktf.out'")
+        assert dist_evidence.synth_errors[0].startswith(f"stack entry '{entry}'")
         assert dist_evidence.checks == dist_evidence.addresses == ()
-        assert any(r.startswith("stack synthesis failed: stack entry 'cdktf.out'") for r in dist_report["reasons"])
+        assert any(r.startswith(f"stack synthesis failed: stack entry '{entry}'") for r in dist_report["reasons"])
     else:
         assert dist_evidence.synth_errors == ()
         assert [(c.id, c.stack) for c in dist_evidence.checks] == [
