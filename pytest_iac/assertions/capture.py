@@ -24,6 +24,7 @@ class Capture(Matcher):
     name = "capture"
 
     def __init__(self, pattern: Any = None) -> None:
+        __tracebackhide__ = True
         self.pattern = UNSET if pattern is None else pattern
         self._inner = None if pattern is None else compile_pattern(pattern, self.name, True)
         self._values: list[Any] = []
@@ -62,6 +63,7 @@ class Capture(Matcher):
         return False
 
     def _current(self, expected: str) -> Any:
+        __tracebackhide__ = True
         if not self._values:
             raise AssertionError("Capture: no value captured (the pattern never matched successfully)")
         value = self._values[self._index]
@@ -74,17 +76,22 @@ class Capture(Matcher):
         return copy.deepcopy(value)
 
     def as_string(self) -> str:
+        __tracebackhide__ = True
         return self._current("string")  # type: ignore[no-any-return]
 
     def as_number(self) -> int | float:
+        __tracebackhide__ = True
         return self._current("number")  # type: ignore[no-any-return]
 
     def as_boolean(self) -> bool:
+        __tracebackhide__ = True
         return self._current("boolean")  # type: ignore[no-any-return]
 
     def as_array(self) -> list[Any]:
+        __tracebackhide__ = True
         return list(self._current("array"))
 
     def as_object(self) -> dict[str, Any]:
+        __tracebackhide__ = True
         return dict(self._current("object"))
 

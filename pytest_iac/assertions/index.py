@@ -82,6 +82,7 @@ class Index:
     """Entries by address (in order: resources then data sources, sorted), by type and by path."""
 
     def __init__(self, config: Mapping[str, Any]) -> None:
+        __tracebackhide__ = True
         self.entries: dict[str, Entry] = {}
         by_type: dict[tuple[bool, str], list[Entry]] = {}
         for section, prefix, is_data in (("resource", "", False), ("data", "data.", True)):

@@ -78,6 +78,7 @@ class Matcher(Describable):
 def compile_pattern(pattern: Any, name: str, partial: bool, explicit: bool = False) -> Matcher:
     """The matcher a pattern stands for inside ``name``: a dict an object match, a list an array
     match (``partial``: nested plain dicts match partially), anything else a literal."""
+    __tracebackhide__ = True
     if isinstance(pattern, Matcher):
         return pattern
     if isinstance(pattern, Mapping):
@@ -110,6 +111,7 @@ class LiteralMatch(Matcher):
 
 class ObjectMatch(Matcher):
     def __init__(self, name: str, pattern: Mapping[str, Any], *, partial: bool, explicit: bool) -> None:
+        __tracebackhide__ = True
         if not isinstance(pattern, Mapping):
             raise TypeError(f"{name}() needs a dict pattern, got {json_type(pattern)}")
         self.name, self.pattern, self._partial, self._explicit = name, dict(pattern), partial, explicit
@@ -149,6 +151,7 @@ class ObjectMatch(Matcher):
 class ArrayMatch(Matcher):
     def __init__(self, name: str, pattern: Sequence[Any], *, subsequence: bool,
                  partial: bool, explicit: bool) -> None:
+        __tracebackhide__ = True
         if not isinstance(pattern, (list, tuple)):
             raise TypeError(f"{name}() needs a list pattern, got {json_type(pattern)}")
         self.name, self.pattern, self._explicit = name, list(pattern), explicit
@@ -263,6 +266,7 @@ class NotMatch(Matcher):
     name = "not"
 
     def __init__(self, pattern: Any) -> None:
+        __tracebackhide__ = True
         self.pattern = pattern
         self._inner = compile_pattern(pattern, self.name, True)
 
@@ -281,6 +285,7 @@ class RegexpMatch(Matcher):
     name = "string_like_regexp"
 
     def __init__(self, pattern: str | re.Pattern[str]) -> None:
+        __tracebackhide__ = True
         self._regex = pattern if isinstance(pattern, re.Pattern) else re.compile(pattern)
         self.pattern = self._regex.pattern
 
@@ -301,6 +306,7 @@ class SerializedJsonMatch(Matcher):
     name = "serialized_json"
 
     def __init__(self, pattern: Any) -> None:
+        __tracebackhide__ = True
         self.pattern = pattern
         self._inner = compile_pattern(pattern, self.name, True)
 

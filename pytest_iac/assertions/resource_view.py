@@ -29,6 +29,7 @@ class ResourceView(Mapping[str, Any]):
         self.unique_id: str | None = meta.get("uniqueId") if isinstance(meta, Mapping) else None
 
     def __getitem__(self, key: str) -> Any:
+        __tracebackhide__ = True
         self._examine(self.address)
         return copy.deepcopy(self._args[key])
 

@@ -35,6 +35,7 @@ class Template:
 
     def __init__(self, config: Mapping[str, Any], *, stack_name: str = "stack",
                  on_examine: Callable[[str], None] | None = None) -> None:
+        __tracebackhide__ = True
         if not isinstance(config, Mapping):
             raise TypeError(f"Template needs the Terraform JSON object, got {type(config).__name__}")
         self._config: dict[str, Any] = copy.deepcopy(dict(config))
@@ -49,6 +50,7 @@ class Template:
         """Read ``cdk.tf.json`` (or the stack directory holding it).
 
         ``stack_name`` defaults to the metadata's ``stackName``, else the directory name."""
+        __tracebackhide__ = True
         if os.path.isdir(path):
             path = os.path.join(path, "cdk.tf.json")
         with open(path, encoding="utf-8") as fh:
@@ -88,10 +90,12 @@ class Template:
         )
 
     def _find(self, rtype: str, props: Any, data: bool) -> dict[str, ResourceView]:
+        __tracebackhide__ = True
         tested = self._index.match(self._index.of_type(rtype, data), _root(props), whole=False)
         return {e.address: self._view(e) for e in tested.matched}
 
     def _assert_has(self, rtype: str, props: Any, data: bool, whole: bool) -> None:
+        __tracebackhide__ = True
         entries = self._index.of_type(rtype, data)
         if not entries:
             raise self._none_of_type(rtype, data)
@@ -107,6 +111,7 @@ class Template:
         raise mismatch(header, tested.root, self._candidates(tested, list(entries)))
 
     def _assert_all(self, rtype: str, props: Any, whole: bool) -> None:
+        __tracebackhide__ = True
         entries = self._index.of_type(rtype, False)
         if not entries:
             raise self._none_of_type(rtype, False)
@@ -127,6 +132,7 @@ class Template:
         raise AssertionError("\n".join(lines))
 
     def _entry(self, address: str) -> Entry:
+        __tracebackhide__ = True
         try:
             return self._index.entries[address]
         except KeyError:
@@ -139,17 +145,21 @@ class Template:
 
     def find_resources(self, type: str, props: Any = None) -> dict[str, ResourceView]:
         """Resources of ``type`` whose arguments match ``props`` (None: all), by address."""
+        __tracebackhide__ = True
         return self._find(type, props, data=False)
 
     def has_resource_properties(self, type: str, props: Any) -> None:
         """At least one resource's arguments (body minus meta-arguments) match ``props``."""
+        __tracebackhide__ = True
         self._assert_has(type, props, data=False, whole=False)
 
     def has_resource(self, type: str, props: Any) -> None:
         """At least one resource's whole body (meta-arguments included) matches ``props``."""
+        __tracebackhide__ = True
         self._assert_has(type, props, data=False, whole=True)
 
     def resource_count_is(self, type: str, count: int) -> None:
+        __tracebackhide__ = True
         found = [e.address for e in self._index.of_type(type, False)]
         if len(found) == count:
             return
@@ -159,6 +169,7 @@ class Template:
         raise AssertionError(f"{message}.\n" + did_you_mean("types", type, self._index.types(False)))
 
     def resource_properties_count_is(self, type: str, props: Any, count: int) -> None:
+        __tracebackhide__ = True
         tested = self._index.match(self._index.of_type(type, False), _root(props), whole=False)
         matched = [e.address for e in tested.matched]
         for address in matched if not _vacuous(props) else ():
@@ -176,17 +187,21 @@ class Template:
 
     def all_resources_properties(self, type: str, props: Any) -> None:
         """Every resource of ``type`` (there must be at least one) has arguments matching ``props``."""
+        __tracebackhide__ = True
         self._assert_all(type, props, whole=False)
 
     def all_resources(self, type: str, props: Any) -> None:
+        __tracebackhide__ = True
         self._assert_all(type, props, whole=True)
 
     def resource(self, address: str) -> ResourceView:
         """The resource (or ``data.`` source) at ``address``, e.g. ``aws_vpc.vpc``."""
+        __tracebackhide__ = True
         return self._view(self._entry(address))
 
     def resource_by_path(self, path: str) -> ResourceView:
         """By construct path, with or without the leading stack name: ``payments/vpc`` or ``vpc``."""
+        __tracebackhide__ = True
         path = path.strip("/")
         by_path, tails = self._index.paths()
         if path in by_path:
@@ -213,18 +228,22 @@ class Template:
     # -- data sources, outputs, providers, backend ------------------------------------------
 
     def find_data_sources(self, type: str, props: Any = None) -> dict[str, ResourceView]:
+        __tracebackhide__ = True
         return self._find(type, props, data=True)
 
     def has_data_source(self, type: str, props: Any) -> None:
+        __tracebackhide__ = True
         self._assert_has(type, props, data=True, whole=False)
 
     def find_outputs(self, name: str = "*", props: Any = None) -> dict[str, dict[str, Any]]:
         """Outputs whose name matches the glob ``name`` and whose definition matches ``props``."""
+        __tracebackhide__ = True
         root = _root(props)
         return {n: copy.deepcopy(o) for n, o in sorted(self._config.get("output", {}).items())
                 if fnmatch.fnmatchcase(n, name) and root.test(o).finish().is_success}
 
     def has_output(self, name: str, props: Any = None) -> None:
+        __tracebackhide__ = True
         outputs = self._config.get("output", {})
         named = {n: o for n, o in sorted(outputs.items()) if fnmatch.fnmatchcase(n, name)}
         if not named:
@@ -252,6 +271,7 @@ class Template:
         return found
 
     def has_provider(self, name: str, props: Any = None) -> None:
+        __tracebackhide__ = True
         configs = self.find_providers(name).get(name)
         if not configs:
             raise AssertionError(f"Template has no provider {name!r}.\n"
@@ -277,6 +297,7 @@ class Template:
         return None
 
     def has_backend(self, type: str, props: Any = None) -> None:
+        __tracebackhide__ = True
         backend = self.backend
         if backend is None:
             raise AssertionError(f"Template has no backend configured (expected {type!r}); "
@@ -308,11 +329,13 @@ class Template:
 
     def references_from(self, address: str) -> list[str]:
         """Addresses (resources and data sources) that ``address`` refers to."""
+        __tracebackhide__ = True
         self._entry(address)
         return sorted(self._reference_graph()[address])
 
     def references_to(self, address: str) -> list[str]:
         """Addresses whose bodies refer to ``address``."""
+        __tracebackhide__ = True
         self._entry(address)
         return sorted(a for a, refs in self._reference_graph().items() if address in refs)
 
@@ -328,6 +351,7 @@ def _vacuous(props: Any) -> bool:
 
 
 def _root(props: Any) -> Matcher:
+    __tracebackhide__ = True
     return Match.any_value() if props is None else Match.as_matcher(props)
 
 
