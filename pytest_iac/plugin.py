@@ -225,7 +225,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
         terminalreporter.write_line(
             f"iac: WARNING the requirement gate is off ({GATE_PLUGIN_NAME} blocked by -p no:{GATE_PLUGIN_NAME} "
             "or unregistered) although iac_requirements is set: no requirement was checked", yellow=True, bold=True)
-    summaries = [s.summary() for s in config.stash[STATE].syntheses]
+    # the time a cache hit saved is this process's news, not evidence for the gate
+    summaries = [{**s.summary(), "saved_seconds": s.saved_seconds} for s in config.stash[STATE].syntheses]
     gate = config.pluginmanager.get_plugin(GATE_PLUGIN_NAME)
     if not summaries and gate is not None and gate.verdict is not None:
         summaries = [s.to_json() for s in gate.verdict.extras.syntheses]
@@ -240,6 +241,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
             f"iac synth: {s['entry']} -> {len(s['stacks'])} stack(s) ({', '.join(s['stacks'])}), "
             f"{s['resources']} resources in {s['seconds']:.2f}s (import {s['import_seconds']:.2f}s, "
             f"synth {s['synth_seconds']:.2f}s)" + (f", cache {s['cache']}" if s["cache"] else "")
+            + (f" (saved {s['saved_seconds']:.1f}s)" if s.get("saved_seconds") is not None else "")
         )
         if s["env_read"]:
             terminalreporter.write_line(f"iac synth: the stack code read {', '.join(s['env_read'])}")

@@ -95,6 +95,17 @@ class SynthCache:
             return None
         return CachedSynthesis(entry / "out", record) if _still_valid(record["inputs"]) else None
 
+    def last_seconds(self, key: str) -> float | None:
+        """How long the entry's last synthesis took, valid or not (for the line said before
+        synthesizing again); None when there is none."""
+        try:
+            pointer = json.loads((self.directory / f"{key}.json").read_text())
+            record = json.loads((self.directory / pointer["dir"] / "record.json").read_text())
+            seconds = record["timings"]["total"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return float(seconds) if isinstance(seconds, (int, float)) else None
+
     def store(self, key: str, outdir: Path, record: dict[str, Any]) -> None:
         try:
             self._store(key, outdir, record)

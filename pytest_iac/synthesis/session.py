@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import time
 import uuid
 import warnings
 from pathlib import Path
@@ -19,6 +20,7 @@ import pytest
 from pytest_iac import rundirs
 from pytest_iac.role import Worker, role
 from pytest_iac.state import STATE, State
+from pytest_iac.synthesis.announce import announce_synthesis, estimate
 
 if TYPE_CHECKING:
     from pytest_iac.synthesis.cache import SynthCache
@@ -58,9 +60,11 @@ def session_synthesis(config: pytest.Config) -> Synthesis:
         if spec.kind == "module":
             synthesis = _plan(config, spec, workdir)
         elif cache is None:
+            if spec.kind != "synthesized":
+                announce_synthesis(config, spec.entry, estimate("off", None))
             synthesis = synthesize(spec, workdir, state.settings.synth_timeout)
         else:
-            synthesis = _through_cache(cache, spec, workdir, state)
+            synthesis = _through_cache(cache, spec, workdir, state, config)
     except EntryError as exc:
         state.synth_errors.append(str(exc))
         raise SynthesisFailed(str(exc)) from None
@@ -114,13 +118,14 @@ def cache_dir(config: pytest.Config) -> Path:
     return Path(config.cache.mkdir("pytest-iac")) / "synth"
 
 
-def _through_cache(cache: SynthCache, spec: EntrySpec, workdir: Path, state: State) -> Synthesis:
+def _through_cache(cache: SynthCache, spec: EntrySpec, workdir: Path, state: State,
+                   config: pytest.Config) -> Synthesis:
     from pytest_iac.synthesis.cache import CacheUnavailable
     from pytest_iac.synthesis.synthesize import synthesize
 
     made: list[Synthesis] = []
     try:
-        return _cached(cache, spec, workdir, state, made)
+        return _cached(cache, spec, workdir, state, made, config)
     except CacheUnavailable as exc:
         _warn(f"{exc}; this run synthesizes without the cache")
         if made:
@@ -131,15 +136,17 @@ def _through_cache(cache: SynthCache, spec: EntrySpec, workdir: Path, state: Sta
             _warn(problem)
 
 
-def _cached(cache: SynthCache, spec: EntrySpec, workdir: Path, state: State, made: list[Synthesis]) -> Synthesis:
+def _cached(cache: SynthCache, spec: EntrySpec, workdir: Path, state: State, made: list[Synthesis],
+            config: pytest.Config) -> Synthesis:
     from pytest_iac.synthesis.cache import record_inputs
     from pytest_iac.synthesis.inputs import recording
-    from pytest_iac.synthesis.synthesize import read_output, synthesize
+    from pytest_iac.synthesis.synthesize import read_output, stack_env, synthesize
 
     recorder = state.synthesis_recorder()
     scope = recorder.scope() if recorder else None
     key = cache.key(spec)
     with cache.locked(key):
+        started = time.perf_counter()
         hit = cache.lookup(key)
         usable = hit is not None and (recorder is None or hit.record.get("scope") == scope)
         if usable:
@@ -147,12 +154,16 @@ def _cached(cache: SynthCache, spec: EntrySpec, workdir: Path, state: State, mad
             local = workdir / "cached"
             shutil.copytree(hit.outdir, local, symlinks=True)  # a later run may replace the entry
             synthesis = read_output(spec, local, {"import": 0.0, "synth": 0.0})
-            synthesis.env_read = tuple(hit.record["env_read"])
+            synthesis.env_read = stack_env(hit.record["env_read"])
             synthesis.notes = tuple(hit.record.get("notes", ()))
             synthesis.cache = "hit"
+            cold = (hit.record.get("timings") or {}).get("total")
+            if isinstance(cold, (int, float)):
+                synthesis.saved_seconds = max(0.0, cold - (time.perf_counter() - started))
             if hit.record.get("coverage") is not None:
                 state.coverage_replay.append(hit.record["coverage"])
             return synthesis
+        announce_synthesis(config, spec.entry, estimate("miss", cache.last_seconds(key)))
         with contextlib.ExitStack() as stack:
             seen = stack.enter_context(recording())
             covered = stack.enter_context(recorder.synthesis_context()) if recorder else None

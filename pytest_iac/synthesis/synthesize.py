@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from pytest_iac import _json
 from pytest_iac.config.entry import EntryError, EntrySpec, user_traceback
@@ -76,6 +76,7 @@ class Synthesis:
     project_dir: Path | None = None  # directory of cdktf.json, or of the entry (synthesis/layout.py)
     package_dir: Path | None = None  # directory of the entry's module or script
     notes: tuple[str, ...] = ()  # said once in the terminal summary (e.g. Apps made at import time, ignored)
+    saved_seconds: float | None = None  # on a cache hit: the cold synthesis's time minus the hit's
     on_examine: Callable[[str], None] | None = None
     _templates: dict[str, Template] = field(default_factory=dict, repr=False)
 
@@ -181,7 +182,7 @@ def synthesize(spec: EntrySpec, workdir: Path, timeout: float | None = None) -> 
     synthesis = _read_synthesized(spec, outdirs[0], timings, started)
     for extra in outdirs[1:]:
         synthesis.stacks.update(_read_synthesized(spec, extra, timings, started).stacks)
-    synthesis.env_read = tuple(sorted(env_read))
+    synthesis.env_read = stack_env(env_read)
     synthesis.asset_paths = tuple(sorted(asset_paths))
     synthesis.notes = notes
     return synthesis
@@ -195,6 +196,12 @@ def _ignored_note(imported: list[CreatedApp]) -> tuple[str, ...]:
     modules = ", ".join(dict.fromkeys(a.module for a in imported))
     count = len(imported)
     return (f"ignored {count} App{'s' if count != 1 else ''} created while importing {modules}",)
+
+
+def stack_env(names: Iterable[str]) -> tuple[str, ...]:
+    """The variables the stack code read: jsii reads its own ``JSII_*`` settings meanwhile,
+    which are neither the stack's inputs nor news to its author."""
+    return tuple(sorted(name for name in names if not name.startswith("JSII_")))
 
 
 def _import_framework(spec: EntrySpec) -> ModuleType:
