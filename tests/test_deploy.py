@@ -76,7 +76,7 @@ def assert_gone(pid: int, *paths: Path) -> None:
         assert not path.exists(), f"{path} was left behind"
 
 
-def test_deploys_gives_outputs_state_and_clients_then_destroys_after_a_failing_test(pytester, local_target):
+def test_deploys_gives_outputs_state_and_clients_then_stops_moto_without_destroying(pytester, local_target):
     stack_dir = write_stack(pytester.path, BUCKET_AND_TOPIC, OUTPUTS)
     original = (stack_dir / "cdk.tf.json").read_bytes()
     pytester.makepyfile(test_integration="""
@@ -109,19 +109,20 @@ def test_deploys_gives_outputs_state_and_clients_then_destroys_after_a_failing_t
         "iac deploy [*s] + aws_*.* (demo/*) created in *s",
         "iac deploy: applied demo: 2 created in *s (init *s), 2 outputs",
     ]))
-    result.stdout.fnmatch_lines(literal_brackets([
-        "iac deploy [*s] - aws_*.* (demo/*) destroyed in *s",
-        "iac deploy [*s] - aws_*.* (demo/*) destroyed in *s",
-        "iac deploy: destroyed demo: 2 resources in *s",
+    result.stdout.fnmatch_lines([
+        "iac deploy: stopped moto * at http://127.0.0.1:* (pid *) without destroying demo: its state lived "
+        "in moto's memory (--iac-destroy runs terraform destroy first)",
         "*test_that_fails*",
-    ]))
+    ])
+    assert "destroy" not in result.stdout.str().split("applied demo")[1].split("without destroying")[0]
     workdir = Path((pytester.path / "workdir.txt").read_text())
     assert_gone(moto_pid(result.stdout.str()), workdir.parent)
     assert (stack_dir / "cdk.tf.json").read_bytes() == original
     assert sorted(p.name for p in stack_dir.iterdir()) == ["cdk.tf.json"]  # no override, state or .terraform
 
 
-def test_failed_apply_fails_dependent_tests_with_address_and_construct_path(pytester, local_target):
+@pytest.mark.parametrize("destroy", [False, True], ids=["default", "iac-destroy"])
+def test_failed_apply_fails_dependent_tests_with_address_and_construct_path(pytester, local_target, destroy):
     bad_policy = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": "*"}]})
     write_stack(pytester.path, {
         "aws_sns_topic": {"topic": {**meta("demo/topic"), "name": "demo-topic"}},
@@ -138,19 +139,22 @@ def test_failed_apply_fails_dependent_tests_with_address_and_construct_path(pyte
         def test_unit():
             pass
     """)
-    result = pytester.runpytest_subprocess("--iac-app", "cdktf.out")
+    result = pytester.runpytest_subprocess("--iac-app", "cdktf.out", *(["--iac-destroy"] if destroy else []))
     result.assert_outcomes(passed=1, errors=2)
+    done = (["iac deploy [*s] - aws_sns_topic.topic (demo/topic) destroyed in *s",
+             "iac deploy: destroyed demo: 1 resource in *s"] if destroy else
+            ["iac deploy: stopped moto * without destroying demo: *"])
     result.stdout.fnmatch_lines(literal_brackets([
         "iac deploy [*s] + aws_sns_topic.topic (demo/topic) created in *s",
         "iac deploy [*s] ! aws_iam_policy.publish (demo/publish-policy) failed after *s",
-        "iac deploy [*s] - aws_sns_topic.topic (demo/topic) destroyed in *s",
-        "iac deploy: destroyed demo: 1 resource in *s",
+        *done,
     ]))
     result.stdout.fnmatch_lines(literal_brackets([
         "terraform apply of stack demo failed against moto * at http://127.0.0.1:* (pid *):",
         "  aws_iam_policy.publish (demo/publish-policy), cdk.tf.json:*: creating IAM Policy (publish): "
         "operation error IAM: CreatePolicy, MalformedPolicyDocument: Policy statement must contain actions.",
-        "1 resource created before the failure, destroyed again",
+        "1 resource created before the failure, " + ("destroyed again" if destroy else
+                                                      "gone with the stopped local endpoint"),
     ]))
     # one deployment attempt, its error shown once per dependent test (the short summary at the
     # end repeats it or not depending on the terminal width, so it is left out of the count)
@@ -171,6 +175,7 @@ def test_sigterm_stops_the_session_and_tears_down(pytester, local_target):
         def test_never_runs(iac_deployment):
             pass
     """)
+    pytester.makeini("[pytest]\niac_destroy = true\n")  # the ini twin of --iac-destroy
     result = pytester.runpytest_subprocess("--iac-app", "cdktf.out")
     assert result.ret == pytest.ExitCode.INTERRUPTED
     output = result.stdout.str()
@@ -212,7 +217,7 @@ def test_sigterm_during_the_apply_stops_terraform_and_destroys_what_it_made(pyte
         def test_never_runs(iac_deployment):
             raise AssertionError("the deployment should not have been made")
     """)
-    result = pytester.runpytest_subprocess("--iac-app", "cdktf.out")
+    result = pytester.runpytest_subprocess("--iac-app", "cdktf.out", "--iac-destroy")
     assert result.ret == pytest.ExitCode.INTERRUPTED
     output = result.stdout.str()
     assert "the deployment should not have been made" not in output
@@ -270,7 +275,7 @@ def test_failed_destroy_is_loud_names_what_is_left_and_fails_the_run(pytester, l
         def test_fills_the_bucket(iac_deployment):
             iac_deployment.client("s3").put_object(Bucket="kept-bucket", Key="k", Body=b"x")
     """)
-    result = pytester.runpytest_subprocess("--iac-app", "cdktf.out")
+    result = pytester.runpytest_subprocess("--iac-app", "cdktf.out", "--iac-destroy")
     result.assert_outcomes(passed=1, errors=1)
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines(literal_brackets([

@@ -10,6 +10,7 @@ import pytest
 import pytest_iac
 from pytest_iac.config.options import OPTIONS
 from pytest_iac.config.settings import DeployRefused, Environment, Settings
+from pytest_iac.config.deploy_settings import DeploySettings
 from pytest_iac.state import STATE
 
 PACKAGE = Path(pytest_iac.__file__).parent
@@ -118,3 +119,13 @@ def test_a_deploy_refusal_waits_until_the_deployment_is_asked_for(pytester):
     with pytest.raises(DeployRefused, match="--iac-deploy: 'nowhere' is not a deployment target"):
         settings.deployment()
     assert settings_of(pytester).deployment().target == "local"
+
+
+def test_the_local_target_destroys_only_when_asked_and_a_real_account_always(pytester):
+    assert settings_of(pytester).deployment().destroys is False
+    assert settings_of(pytester, "--iac-destroy").deployment().destroys is True
+    pytester.makeini("[pytest]\niac_destroy = true\n")
+    assert settings_of(pytester).deployment().destroy is True
+    aws = DeploySettings(target="aws", origin="--iac-deploy", outputs_file=None, outputs_origin="", keep=False,
+                         account_id="123456789012", strict=False, plugin_dir=None)
+    assert aws.destroy is False and aws.destroys is True

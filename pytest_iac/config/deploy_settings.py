@@ -37,6 +37,13 @@ class DeploySettings:
     strict: bool
     plugin_dir: str | None
     terraform: str | None = None  # $PYTEST_IAC_TERRAFORM; None: terraform on PATH
+    destroy: bool = False  # --iac-destroy: the local target runs terraform destroy too
+
+    @property
+    def destroys(self) -> bool:
+        """Whether the teardown runs ``terraform destroy``: always for a real account; for moto,
+        whose state dies with it, only when asked (to exercise the destroy)."""
+        return self.target != "local" or self.destroy
 
 
 def resolve_deploy(config: pytest.Config, requirements: RequirementsFile | None, *, strict: bool,
@@ -75,6 +82,7 @@ def resolve_deploy(config: pytest.Config, requirements: RequirementsFile | None,
         target=target, origin=origin, outputs_file=outputs_file, outputs_origin=outputs_origin,
         keep=bool(raw_setting(config, "iac_keep_deployment")[0]), account_id=account, strict=strict,
         plugin_dir=str(plugin_dir) if plugin_dir else None, terraform=terraform,
+        destroy=bool(raw_setting(config, "iac_destroy")[0]),
     )
 
 

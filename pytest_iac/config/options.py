@@ -80,6 +80,9 @@ OPTIONS = (
            metavar="PATH"),
     Option("iac_keep_deployment", "leave the deployment (and the local endpoint) up at the end of the "
            "session, and print how to destroy it", kind="bool"),
+    Option("iac_destroy", "local target: run terraform destroy against moto before stopping it. Without it "
+           "moto is stopped and its state, kept in memory, is gone with it (faster); the aws target is always "
+           "destroyed", kind="bool"),
     Option("iac_aws_account", "the AWS account id you confirm deploying to with --iac-deploy aws; must equal "
            "deployment.account_id of the requirements YAML", metavar="ACCOUNT_ID"),
 )

@@ -2,7 +2,8 @@
 
 ``session_deployment(request)`` is what the ``iac_deployment`` fixture returns. For the local
 target it starts moto, applies the stack in a private working copy and registers the teardown
-(``teardown.py``): destroy, stop moto, remove the temp dir. The teardown runs after failing
+(``teardown.py``): stop moto (destroying first only with ``--iac-destroy``: moto's state dies
+with it), remove the temp dir; a real account is always destroyed. The teardown runs after failing
 tests, errors, ``KeyboardInterrupt`` and SIGTERM; a destroy that fails is reported loudly with
 what is left. Progress lines are ``progress.py``'s, the naming of diagnostics ``diagnostics.py``'s.
 """
@@ -235,7 +236,8 @@ class DeploymentSession(Teardown):
         created = [a for a, action, _ in run.completed if action == "create"]
         left = self.teardown()
         if created:
-            fate = ("kept (--iac-keep-deployment)" if self.settings.keep else "destroyed again" if not left else
-                    f"NOT all destroyed; left: {', '.join(left)}")
+            fate = ("kept (--iac-keep-deployment)" if self.settings.keep else
+                    "gone with the stopped local endpoint" if not self.settings.destroys else
+                    "destroyed again" if not left else f"NOT all destroyed; left: {', '.join(left)}")
             lines.append(f"{plural(len(created), 'resource')} created before the failure, {fate}")
         pytest.fail("\n".join(lines), pytrace=False)

@@ -1,5 +1,6 @@
-"""The half of a deployment session that undoes it, exactly once: destroy (unless kept), stop
-every process, remove the temp dir; and SIGTERM, turned into ``Terminated`` (a
+"""The half of a deployment session that undoes it, exactly once: destroy (a real account always;
+moto, whose state dies with it, only with ``--iac-destroy``; nothing when kept), stop every
+process, remove the temp dir; and SIGTERM, turned into ``Terminated`` (a
 ``KeyboardInterrupt``) while the deployment exists, so the session stops as after Ctrl-C and
 still tears down. A destroy that fails is reported loudly with what is left and how to destroy it.
 """
@@ -61,8 +62,8 @@ class Teardown:
             pytest.fail(f"destroying stack {self.stack} failed; left: {', '.join(left)}", pytrace=False)
 
     def teardown(self) -> list[str]:
-        """Destroy (unless kept), stop every process, remove the temp dir; exactly once. Returns what
-        the destroy left (addresses), [] when all is gone or kept."""
+        """Destroy (when ``settings.destroys``, unless kept), stop every process, remove the temp dir;
+        exactly once. Returns what the destroy left (addresses), [] when all is gone or kept."""
         if self.finished:
             return []
         self.finished, self.tearing_down = True, True
@@ -71,8 +72,11 @@ class Teardown:
             if self.settings.keep and self.workspace is not None:
                 self._keep()
                 return []
-            if self.workspace is not None:
+            if self.workspace is not None and self.settings.destroys:
                 left = self._destroy()
+            elif self.workspace is not None and self.moto is not None:
+                self.out.line(f"{PREFIX}: stopped {self.where} without destroying {self.stack}: its state lived "
+                              "in moto's memory (--iac-destroy runs terraform destroy first)")
         finally:
             self._stop(keep=self.settings.keep and self.workspace is not None)
             self._restore_sigterm()
