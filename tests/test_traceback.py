@@ -52,12 +52,14 @@ def last_lines(source: str) -> dict[str, int]:
 
 @pytest.fixture
 def failing(pytester: pytest.Pytester) -> pytest.Pytester:
+    """Runs in a subprocess: an in-process run that first imports the lazily re-exported names
+    would leave pytest_iac holding classes of modules pytester then drops from sys.modules."""
     pytester.makepyfile(test_stack=TESTS)
     return pytester
 
 
 def test_tb_line_points_at_the_test_line(failing: pytest.Pytester) -> None:
-    result = failing.runpytest("--tb=line")
+    result = failing.runpytest_subprocess("--tb=line")
     lines = last_lines((failing.path / "test_stack.py").read_text())
     result.assert_outcomes(failed=len(lines))
     output = result.stdout.str()
@@ -67,7 +69,7 @@ def test_tb_line_points_at_the_test_line(failing: pytest.Pytester) -> None:
 
 
 def test_tb_short_shows_the_test_line_and_the_message(failing: pytest.Pytester) -> None:
-    result = failing.runpytest("--tb=short", "-k", "test_properties")
+    result = failing.runpytest_subprocess("--tb=short", "-k", "test_properties")
     result.assert_outcomes(failed=1)
     line = last_lines((failing.path / "test_stack.py").read_text())["test_properties"]
     result.stdout.fnmatch_lines([
@@ -79,7 +81,7 @@ def test_tb_short_shows_the_test_line_and_the_message(failing: pytest.Pytester) 
 
 
 def test_showlocals_shows_only_the_tests_locals(failing: pytest.Pytester) -> None:
-    result = failing.runpytest("-l", "--tb=long")
+    result = failing.runpytest_subprocess("-l", "--tb=long")
     result.assert_outcomes(failed=8)
     output = result.stdout.str()
     assert "wanted     = {'bucket': 'y'}" in output or "wanted = {'bucket': 'y'}" in output
