@@ -2,7 +2,7 @@
 
 Loading this module imports only the standard library and pytest; cdktf, yaml, coverage and
 the user's code are imported when a fixture or an option asks for them. The requirement gate
-is a separate plugin object, registered only when ``--iac-requirements`` is given.
+is a separate plugin object, registered only when ``--iac-requirements`` or a report is asked for.
 """
 
 from __future__ import annotations
@@ -105,7 +105,8 @@ def pytest_configure(config: pytest.Config) -> None:
         # Only now is it known (workers get the same -n): the workers measure, not us.
         state.measurement.stop()
         state.measurement, state.cov_mode = None, "workers"
-    if requirements is not None:
+    if requirements is not None or state.settings.report_json or state.settings.report_md:
+        # without requirements the gate only gathers what the reports show, and fails nothing
         from pytest_iac.gate.requirement_gate import RequirementGate
 
         config.pluginmanager.register(RequirementGate(config), GATE_PLUGIN_NAME)

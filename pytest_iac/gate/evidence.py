@@ -1,6 +1,7 @@
 """Merge the evidence of every test process and turn it into one verdict.
 
-Line coverage, resource coverage and hollow tests join the requirement results here. Missing
+Line coverage, resource coverage and hollow tests join the requirement results here. Without a
+requirements file (reports only) there are no requirement results, the rest is the same. Missing
 evidence fails the gate: a process that measured nothing, a synthesis that failed, a stack no
 test looked at.
 """
@@ -28,17 +29,17 @@ def evaluate(
     caught: Mapping[str, list[str]] | None = None,
 ) -> Verdict:
     """``caught``: the failed query assertions of tests that passed anyway, by node id."""
-    assert requirements is not None
     problems = list(problems) + [f"stack synthesis failed: {error.splitlines()[0]}" for error in evidence.synth_errors]
     tests: list[LinkedTest] = list(evidence.tests)
     gated: list[str] = []
-    coverage = resources = None
+    coverage = None
     cov = state.settings.coverage
     if cov is not None:
         coverage = _line_coverage(state, cov, evidence, rootdir, problems, gated)
-        resources = _resource_coverage(cov.resource_fail_under, evidence, gated)
+    resources = _resource_coverage(cov.resource_fail_under if cov else None, evidence, gated)
     missing = [t.nodeid for t in tests if t.selected and t.nodeid not in outcomes]
-    results = requirement_results(requirements.requirements, tests, outcomes, evidence.partial)
+    listed = requirements.requirements if requirements is not None else ()
+    results = requirement_results(listed, tests, outcomes, evidence.partial)
     verdict = decide(results, partial=evidence.partial, strict=state.settings.strict,
                      missing_results=missing, problems=problems, gated=gated)
     verdict.extras = VerdictExtras(
@@ -94,7 +95,7 @@ def _block_coverage(module: Path, fail_under: float, evidence: Evidence, rootdir
 def _resource_coverage(fail_under: float | None, evidence: Evidence, gated: list[str]) -> ResourceCoverageFigure:
     from pytest_iac.gate.rescov import resource_coverage
 
-    result = resource_coverage(evidence.addresses, evidence.examined)
+    result = resource_coverage(evidence.addresses, evidence.examined, evidence.paths, evidence.examiners)
     if fail_under is not None and result.percent is None:
         gated.append("resource coverage not measured: no test used the synthesized stack")
     elif fail_under is not None and result.percent is not None and result.percent < fail_under:

@@ -139,6 +139,8 @@ class WorkerPayload:
     syntheses: tuple[SynthesisSummary, ...]
     checks: tuple[CheckResult, ...]
     synth_errors: tuple[str, ...]
+    paths: dict[str, str] = field(default_factory=dict)  # address -> construct path
+    examiners: dict[str, tuple[str, ...]] = field(default_factory=dict)  # address -> test node ids
 
     def to_json(self) -> dict[str, Any]:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -146,6 +148,8 @@ class WorkerPayload:
             data[name] = [item.to_json() for item in data[name]]
         for name in ("coverage_replay", "addresses", "examined", "synth_errors"):
             data[name] = list(data[name])
+        data["paths"] = dict(self.paths)
+        data["examiners"] = {address: list(ids) for address, ids in self.examiners.items()}
         return data
 
     @classmethod
@@ -160,6 +164,8 @@ class WorkerPayload:
             syntheses=tuple(SynthesisSummary.from_json(s) for s in data["syntheses"]),
             checks=tuple(CheckResult.from_json(c) for c in data["checks"]),
             synth_errors=tuple(data["synth_errors"]),
+            paths=dict(data.get("paths", {})),
+            examiners={address: tuple(ids) for address, ids in data.get("examiners", {}).items()},
         )
 
 
@@ -178,6 +184,8 @@ class Evidence:
     examined: tuple[str, ...]
     checks: tuple[CheckResult, ...]  # by check id and stack, whichever process ran them
     synth_errors: tuple[str, ...]
+    paths: dict[str, str] = field(default_factory=dict)  # address -> construct path
+    examiners: dict[str, tuple[str, ...]] = field(default_factory=dict)  # address -> sorted node ids
     syntheses: tuple[SynthesisSummary, ...] = field(default=(), compare=False)
     coverage: tuple[str | None, ...] = field(default=(), compare=False)
     coverage_replay: tuple[dict[str, Any], ...] = field(default=(), compare=False)
@@ -190,6 +198,10 @@ class Evidence:
             for test in payload.tests:
                 tests.setdefault(test.nodeid, test)
         checks = sorted((c for p in payloads for c in p.checks), key=lambda c: (c.id, c.stack or ""))
+        examiners: dict[str, set[str]] = {}
+        for payload in payloads:
+            for address, ids in payload.examiners.items():
+                examiners.setdefault(address, set()).update(ids)
         return cls(
             tests=tuple(tests.values()),
             partial=any(p.partial for p in payloads),
@@ -197,6 +209,8 @@ class Evidence:
             examined=tuple(sorted({a for p in payloads for a in p.examined})),
             checks=tuple(checks),
             synth_errors=tuple(dict.fromkeys(e for p in payloads for e in p.synth_errors)),
+            paths=dict(sorted({a: path for p in payloads for a, path in p.paths.items()}.items())),
+            examiners={a: tuple(sorted(ids)) for a, ids in sorted(examiners.items())},
             syntheses=tuple(s for p in payloads for s in p.syntheses),
             coverage=tuple(p.coverage for p in payloads),
             coverage_replay=tuple(r for p in payloads for r in p.coverage_replay),
@@ -210,6 +224,8 @@ class Evidence:
             "examined": list(self.examined),
             "checks": [c.to_json() for c in self.checks],
             "synth_errors": list(self.synth_errors),
+            "paths": dict(self.paths),
+            "examiners": {address: list(ids) for address, ids in self.examiners.items()},
             "syntheses": [s.to_json() for s in self.syntheses],
             "coverage": list(self.coverage),
             "coverage_replay": list(self.coverage_replay),
@@ -224,6 +240,8 @@ class Evidence:
             examined=tuple(data["examined"]),
             checks=tuple(CheckResult.from_json(c) for c in data["checks"]),
             synth_errors=tuple(data["synth_errors"]),
+            paths=dict(data.get("paths", {})),
+            examiners={address: tuple(ids) for address, ids in data.get("examiners", {}).items()},
             syntheses=tuple(SynthesisSummary.from_json(s) for s in data["syntheses"]),
             coverage=tuple(data["coverage"]),
             coverage_replay=tuple(data["coverage_replay"]),
@@ -257,6 +275,8 @@ class ResourceCoverageFigure:
     percent: float | None
     fail_under: float | None
     uncovered: dict[str, list[str]] = field(default_factory=dict)  # type -> addresses
+    # address -> {"path": construct path or None, "examined_by": [test node ids]}
+    by_address: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

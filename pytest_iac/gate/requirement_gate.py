@@ -1,6 +1,8 @@
 """The gate: links tests to requirements, gathers the run's evidence, fails the run.
 
-Registered only with ``--iac-requirements``. Each test process (the only one, or every xdist
+Registered with ``--iac-requirements``, or report-only (``requirements`` None) when a report is
+asked for without it: it then links nothing, decides from the other evidence alone, and never
+fails the run. Each test process (the only one, or every xdist
 worker) packs its evidence into one JSON-safe payload: linked tests, line-coverage data, the
 resources that exist and those the tests examined, the syntheses made. The controller
 receives test reports through the usual hooks and payloads through ``config.workeroutput``;
@@ -36,7 +38,6 @@ class RequirementGate:
         self.state = config.stash[STATE]
         self.role = role(config)
         self.requirements = self.state.settings.requirements
-        assert self.requirements is not None
         self.tests: dict[str, LinkedTest] = {}
         self.outcomes: dict[str, str] = {}
         self.partial = False
@@ -79,7 +80,8 @@ class RequirementGate:
         self.partial = bool(self.deselected) or narrowed_by_args(self.config)
 
     def _link(self, item: pytest.Item, *, selected: bool, report_errors: bool = True) -> None:
-        assert self.requirements is not None
+        if self.requirements is None:
+            return
         test = link(item, self.requirements, selected=selected,
                     report_error=self._collection_error if report_errors else None)
         if test is None:
@@ -126,6 +128,10 @@ class RequirementGate:
         elif state.cov_mode == "pytest-cov":
             coverage = linecov.from_pytest_cov(self.config.pluginmanager.getplugin("_cov"))
         examined = set().union(*state.resources.examined.values()) if state.resources.examined else set()
+        examiners: dict[str, list[str]] = {}
+        for nodeid, addresses in state.resources.examined.items():
+            for address in addresses:
+                examiners.setdefault(address, []).append(nodeid)
         return WorkerPayload(
             tests=tuple(self.tests.values()),
             partial=self.partial,
@@ -136,6 +142,8 @@ class RequirementGate:
             syntheses=tuple(SynthesisSummary.from_json(s.summary()) for s in state.syntheses),
             checks=tuple(state.check_results),
             synth_errors=tuple(state.synth_errors),
+            paths={a: p for s in state.syntheses for a, p in s.resource_paths().items()},
+            examiners={a: tuple(sorted(ids)) for a, ids in sorted(examiners.items())},
         )
 
     @pytest.hookimpl(wrapper=True)
@@ -147,7 +155,7 @@ class RequirementGate:
                 if self.state.cov_mode != "workers":
                     self.payloads.append(self._own_payload())
                 self.verdict = self._decide()
-                if not self.verdict.passed:
+                if not self.verdict.passed and self.requirements is not None:
                     session.testsfailed += 1
 
     @pytest.hookimpl(wrapper=True, trylast=True)
@@ -177,7 +185,7 @@ class RequirementGate:
         requested = getattr(exit_request, "returncode", None)
         status = int(requested if requested is not None else session.exitstatus)
         run = run_outcome(self.verdict.reasons, self.failures, status)
-        if not run.passed and status == 0:
+        if not run.passed and status == 0 and self.requirements is not None:  # report-only fails nothing
             self.replaced_exitstatus, status = 0, int(pytest.ExitCode.TESTS_FAILED)
             if requested is not None:
                 exit_request.returncode = status  # type: ignore[union-attr]
@@ -200,7 +208,7 @@ class RequirementGate:
 
     # -- output -----------------------------------------------------------------------------
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
-        if self.verdict is None:
+        if self.verdict is None or self.requirements is None:
             return
         from pytest_iac.gate.terminal import render_terminal
 

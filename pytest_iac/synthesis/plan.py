@@ -41,6 +41,19 @@ class PlanSynthesis(Synthesis):
     def addresses(self) -> list[str]:
         return [f"{name}:{address}" for name in self.stacks for address in self.stack(name).resource_addresses]
 
+    def resource_paths(self) -> dict[str, str]:
+        """A module's tree stands in for the construct tree: ``module.net.aws_subnet.s[0]`` of
+        module ``infra`` -> ``infra/net/aws_subnet.s[0]``."""
+        paths = {}
+        for name in self.stacks:
+            for address in self.stack(name).resource_addresses:
+                modules, rest = [], address
+                while rest.startswith("module.") and rest.count(".") >= 3:
+                    _, module, rest = rest.split(".", 2)
+                    modules.append(module)
+                paths[f"{name}:{address}"] = "/".join([name, *modules, rest])
+        return paths
+
 
 def read_plan(spec: EntrySpec, plan: dict[str, Any], timings: dict[str, float]) -> PlanSynthesis:
     """The Synthesis of a module's plan JSON (a fresh plan or the cache's copy)."""

@@ -127,6 +127,17 @@ class Synthesis:
             for rname in group
         ]
 
+    def resource_paths(self) -> dict[str, str]:
+        """The construct path of every resource that records one, by ``stack:type.name``."""
+        paths = {}
+        for name, stack in self.stacks.items():
+            for rtype, group in stack.config.get("resource", {}).items():
+                for rname, body in group.items():
+                    meta = body.get("//", {}).get("metadata", {}) if isinstance(body, dict) else {}
+                    if isinstance(meta, dict) and isinstance(meta.get("path"), str):
+                        paths[f"{name}:{rtype}.{rname}"] = meta["path"]
+        return paths
+
     def summary(self) -> dict[str, Any]:
         return {
             "entry": self.entry,

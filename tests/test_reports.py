@@ -1,0 +1,65 @@
+"""What the report files carry: per-resource evidence, reports without a requirements file, and
+the Markdown report's sections, driven through pytester from synthesized JSON."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+EXAMINING = """
+    import pytest
+
+    @pytest.mark.requirement("R-1")
+    def test_network(iac_stack):
+        iac_stack.has_resource_properties("aws_vpc", {"cidr_block": "10.0.0.0/16"})
+
+    def test_key(iac_stack):
+        assert iac_stack.resource("aws_kms_key.key")["enable_key_rotation"] is True
+        iac_stack.has_resource_properties("aws_vpc", {"cidr_block": "10.0.0.0/16"})
+"""
+
+
+@pytest.fixture
+def stack_project(pytester, synthesized_stack):
+    pytester.makeini("[pytest]\niac_app = cdktf.out\n")
+    pytester.makepyfile(test_stack=EXAMINING)
+    return pytester
+
+
+def test_resource_coverage_names_each_resource_its_construct_path_and_examiners(stack_project, write_requirements):
+    write_requirements({"R-1": "network"})
+    result = stack_project.runpytest("--iac-requirements=requirements.yaml", "--iac-report-json=r.json",
+                                     "--iac-checks=off")
+    assert result.ret == 0, result.stdout.str()
+    by_address = json.loads((stack_project.path / "r.json").read_text())["resources"]["by_address"]
+    assert len(by_address) == 13
+    assert by_address["aws_vpc.vpc"] == {
+        "path": "payments/vpc",
+        "examined_by": ["test_stack.py::test_key", "test_stack.py::test_network"],
+    }
+    assert by_address["aws_kms_key.key"]["examined_by"] == ["test_stack.py::test_key"]
+    assert by_address["aws_s3_bucket.storage_logs_6F1A2B3C"] == {"path": "payments/storage/logs", "examined_by": []}
+
+
+def test_json_report_without_a_requirements_file_carries_synthesis_and_resources(stack_project):
+    result = stack_project.runpytest("--iac-report-json=r.json")
+    result.assert_outcomes(passed=2)
+    assert result.ret == 0
+    data = json.loads((stack_project.path / "r.json").read_text())
+    assert data["verdict"] == "pass"
+    assert data["requirements"] == []
+    assert data["synth"]["stacks"] == ["payments"] and data["synth"]["resources"] == 13
+    assert (data["resources"]["total"], data["resources"]["covered"]) == (13, 2)
+    assert "coverage" not in data, "line coverage is measured only under the gate"
+    assert "iac requirements" not in result.stdout.str(), "no gate section without a requirements file"
+
+
+def test_checks_are_reported_without_a_requirements_file(stack_project):
+    result = stack_project.runpytest("--iac-report-json=r.json", "--iac-checks=on", "-p", "no:cacheprovider")
+    data = json.loads((stack_project.path / "r.json").read_text())
+    secrets = next(c for c in data["checks"] if c["id"] == "plaintext-secrets")
+    assert secrets["status"] == "failed"
+    assert [(f["address"], f["path"]) for f in secrets["findings"]] == [("aws_db_instance.db", "payments/db")]
+    assert result.ret == 1, "failing check items fail the run by themselves"
+
