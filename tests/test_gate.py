@@ -337,7 +337,7 @@ def test_json_and_markdown_reports(pytester, write_requirements, monkeypatch):
     assert by_id["R-1"]["tests"] == [{"nodeid": "test_json_and_markdown_reports.py::test_one", "outcome": "passed"}]
     assert by_id["R-3"] == {"id": "R-3", "description": "never", "kind": "any", "status": "untested", "tests": []}
     markdown = (pytester.path / "report.md").read_text()
-    assert "| R-3 | untested | 0/0 | never |" in markdown
+    assert "| R-3 | untested | 0/0 passing | never |" in markdown
     assert summary.read_text() == "previous step\n" + markdown
     assert not list((pytester.path / "out").glob(".report.json.*")), "temporary files are cleaned up"
 

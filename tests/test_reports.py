@@ -63,3 +63,43 @@ def test_checks_are_reported_without_a_requirements_file(stack_project):
     assert [(f["address"], f["path"]) for f in secrets["findings"]] == [("aws_db_instance.db", "payments/db")]
     assert result.ret == 1, "failing check items fail the run by themselves"
 
+
+
+def test_markdown_report_without_a_requirements_file(stack_project):
+    result = stack_project.runpytest("--iac-report-md=r.md")
+    assert result.ret == 0
+    markdown = (stack_project.path / "r.md").read_text()
+    assert markdown.startswith("## ✅ pytest-iac: PASS")
+    assert "No requirements file" in markdown
+
+
+def test_markdown_report_carries_every_section(stack_project, write_requirements, monkeypatch):
+    write_requirements("""
+        version: 1
+        requirements:
+          - {id: R-1, description: "network | layout"}
+          - {id: R-2, description: no secrets in the code, checks: [plaintext-secrets]}
+        checks:
+          select: [plaintext-secrets, encryption-at-rest]
+        coverage:
+          resources_fail_under: 10
+    """)
+    summary = stack_project.path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    result = stack_project.runpytest("--iac-requirements=requirements.yaml", "--iac-report-md=r.md",
+                                     "-p", "no:cacheprovider")
+    assert result.ret == 1
+    markdown = (stack_project.path / "r.md").read_text()
+    assert summary.read_text() == markdown
+    assert markdown.startswith("## ❌ pytest-iac: FAIL\n\npytest exit status: 1\n\n- 1 of 2 requirements not satisfied (failed: R-2)\n")
+    assert "| R-1 | passed | 1/1 passing | network \\| layout |" in markdown
+    assert "| R-2 | failed | 0/1 passing | no secrets in the code |" in markdown
+    assert "- Line coverage: **not measured** (required 100%) — no Python source to measure" in markdown
+    assert "- Resource coverage: **2/13** asserted on (15.38%) (required 10%)" in markdown
+    assert "- `aws_s3_bucket.storage_logs_6F1A2B3C` (payments/storage/logs)" in markdown
+    assert "| plaintext-secrets | payments | failed | 1 | 0 | 0 |" in markdown
+    assert "| encryption-at-rest | payments | passed | 0 | 2 | 0 |" in markdown
+    assert "- **warning** encryption-at-rest `aws_s3_bucket.storage_logs_6F1A2B3C` (payments/storage/logs)" in markdown
+    assert "kms_master_key_id=&lt;your key's ARN&gt;" in markdown
+    assert "- **error** plaintext-secrets `aws_db_instance.db` (payments/db): password is a literal" in markdown
+    assert "| `cdktf.out` | payments | 13 |" in markdown

@@ -1,0 +1,27 @@
+"""Short phrases every report format shares, so the terminal, Markdown and HTML say the same."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+SKIPPING = ("skipped", "xfailed")
+
+
+def tests_cell(tests: Iterable[Mapping[str, str]]) -> str:
+    """``1/2 passing``; with linked items that skipped, ``1/2 passing, 1 skipped``: a requirement
+    that passed while a linked item skipped (a check without its tool) says so."""
+    tests = list(tests)
+    passing = sum(1 for t in tests if t["outcome"] == "passed")
+    skipped = sum(1 for t in tests if t["outcome"] in SKIPPING)
+    return f"{passing}/{len(tests)} passing" + (f", {skipped} skipped" if skipped else "")
+
+
+def ranges(lines: Iterable[int]) -> str:
+    """1, 2, 3, 7 -> '1-3, 7', as coverage's term-missing shows them."""
+    spans: list[list[int]] = []
+    for number in lines:
+        if spans and number == spans[-1][1] + 1:
+            spans[-1][1] = number
+        else:
+            spans.append([number, number])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
