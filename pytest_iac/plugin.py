@@ -105,7 +105,8 @@ def pytest_configure(config: pytest.Config) -> None:
         # Only now is it known (workers get the same -n): the workers measure, not us.
         state.measurement.stop()
         state.measurement, state.cov_mode = None, "workers"
-    if requirements is not None or state.settings.report_json or state.settings.report_md:
+    settings = state.settings
+    if requirements is not None or any((settings.report_json, settings.report_md, settings.report_html)):
         # without requirements the gate only gathers what the reports show, and fails nothing
         from pytest_iac.gate.requirement_gate import RequirementGate
 

@@ -3,9 +3,9 @@
 
 Tiers: ``synth`` (real cdktf synthesis), ``terraform`` (the terraform CLI and its provider
 mirror), ``deploy`` (a moto server), ``xdist`` (pytest-xdist in a subprocess), ``checkov``
-(checkov's policies). The fast tier is
-``-m "not (synth or terraform or deploy or xdist or checkov)"``. A tier's tool missing skips the test
-locally and fails it under ``CI``: CI must have installed everything (the plugin's own
+(checkov's policies), ``browser`` (headless Chromium). The fast tier is
+``-m "not (synth or terraform or deploy or xdist or checkov or browser)"``. A tier's tool missing
+skips the test locally and fails it under ``CI``: CI must have installed everything (the plugin's own
 ``--iac-strict`` rule, applied to itself).
 """
 
@@ -32,10 +32,11 @@ TIERS = {
     "deploy": "deploys to a moto server (needs moto[server] and terraform)",
     "xdist": "runs pytest-xdist in a subprocess",
     "checkov": "runs checkov's policies (needs the checkov extra, part of dev)",
+    "browser": "opens the HTML report in headless Chromium",
 }
 # a test asking for one of these fixtures belongs to that tier
 TIER_OF_FIXTURE = {"cdktf": "synth", "aws_provider": "synth", "terraform_bin": "terraform", "terraform_mirror": "terraform",
-                   "moto": "deploy", "xdist": "xdist", "checkov": "checkov"}
+                   "moto": "deploy", "xdist": "xdist", "checkov": "checkov", "chromium": "browser"}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -77,6 +78,17 @@ def aws_provider(cdktf: None) -> None:
 @pytest.fixture
 def xdist() -> None:
     require(_module("xdist"), "pytest-xdist", "pip install -e '.[dev]'")
+
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Headless Chromium (Debian's ``chromium``), to open the HTML report as a person would."""
+    found = next((path for path in map(shutil.which, CHROMIUM_NAMES) if path), None)
+    require(found, "chromium", "apt-get install -y chromium")
+    return str(found)
 
 
 @pytest.fixture

@@ -32,4 +32,4 @@ def test_missing_tool_skips_locally_and_fails_under_ci(pytester, monkeypatch, ci
 def test_tier_markers_follow_the_tool_fixtures(pytestconfig):
     """Each tier is registered; the fast tier is what -m "not (...)" leaves."""
     registered = {line.split(":")[0] for line in pytestconfig.getini("markers")}
-    assert {"synth", "terraform", "deploy", "xdist"} <= registered
+    assert {"synth", "terraform", "deploy", "xdist", "browser"} <= registered

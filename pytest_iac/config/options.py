@@ -46,6 +46,8 @@ OPTIONS = (
     Option("iac_report_json", "write the gate's result as JSON to PATH (atomically)", metavar="PATH"),
     Option("iac_report_md", "write the gate's result as Markdown to PATH (also appended to "
            "$GITHUB_STEP_SUMMARY when set)", metavar="PATH"),
+    Option("iac_report_html", "write the result as a self-contained HTML page to DIR/index.html "
+           "(with coverage.py's HTML report of the stack code in DIR/coverage/)", metavar="DIR"),
     Option("iac_checks", "built-in checks as test items: on, off, or auto (default: on when "
            "the requirements gate is on and a stack entry is configured)", metavar="on|off|auto"),
     Option("iac_terraform_plugin_dir", "provider plugin directory or filesystem mirror for the "

@@ -88,6 +88,7 @@ class Settings:
     strict: bool = False
     report_json: Path | None = None
     report_md: Path | None = None
+    report_html: Path | None = None  # a directory: index.html (and coverage/)
     coverage: CoverageConfig | None = None
     checks: bool = False
     lazy_providers: bool = True
@@ -131,6 +132,7 @@ def resolve(config: pytest.Config) -> Settings:
         strict=strict,
         report_json=_path(config, "iac_report_json"),
         report_md=_path(config, "iac_report_md"),
+        report_html=_path(config, "iac_report_html"),
         coverage=_coverage(config, requirements, entry) if requirements else None,
         checks=_checks_on(config, requirements is not None, entry is not None),
         terraform_plugin_dir=plugin_dir,

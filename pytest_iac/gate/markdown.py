@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pytest_iac.gate.wording import ranges, tests_cell
+from pytest_iac.gate.wording import headline, ranges, tests_cell
 
 FINDINGS_SHOWN = 50
 
@@ -19,9 +19,15 @@ def render_markdown(data: dict[str, Any]) -> str:
     lines = [f"## {icon} pytest-iac: {data['verdict'].upper()}", ""]
     if data.get("exitstatus") is not None:
         lines += [f"pytest exit status: {data['exitstatus']}", ""]
-    lines += [f"- {reason}" for reason in data["reasons"]]
-    if data.get("partial"):
-        lines.append("- partial run: requirements outside it are *not run*")
+    if data["verdict"] == "pass":
+        statuses = [r["status"] for r in data["requirements"]]
+        lines.append(headline(statuses, data.get("partial", False), data.get("requirements_file") is not None))
+    else:
+        lines += [f"- {_cell(reason)}" for reason in data["reasons"]]
+        if data.get("partial"):
+            lines.append("- partial run: requirements outside it are *not run*")
+    if data["verdict"] == "incomplete":  # written at session start: nothing else is known yet
+        return "\n".join(lines).rstrip("\n") + "\n"
     lines += _requirements(data)
     lines += _check_warnings(data.get("check_warnings"))
     lines += _coverage(data)
@@ -37,7 +43,7 @@ def _cell(text: object) -> str:
 
 def _requirements(data: dict[str, Any]) -> list[str]:
     lines = ["", "### Requirements", ""]
-    if not data["requirements"]:
+    if data.get("requirements_file") is None:
         return lines + ["No requirements file (`--iac-requirements`): nothing to gate, the rest is reported."]
     lines += ["| requirement | status | tests | description |", "|---|---|---|---|"]
     for req in data["requirements"]:

@@ -1,5 +1,5 @@
 """The gate's report files: the JSON document (the one dict every format renders), and
-writing each asked-for format. Renderers live beside it: ``terminal``, ``markdown``.
+writing each asked-for format. Renderers live beside it: ``terminal``, ``markdown``, ``html``.
 
 Files are written atomically (a temporary file in the same directory, then ``os.replace``), so
 a reader never sees half a report and an interrupted run never destroys the previous one.
@@ -35,6 +35,7 @@ def report_data(config: pytest.Config, verdict: Verdict, run: RunOutcome) -> dic
         "gate": "pass" if verdict.passed else "fail",
         "reasons": run.reasons,
         "partial": verdict.partial,
+        "requirements_file": _requirements_file(config),
         "synth": {
             "count": len(syntheses),
             "seconds": round(sum(s["seconds"] for s in syntheses), 3),
@@ -56,16 +57,30 @@ def report_data(config: pytest.Config, verdict: Verdict, run: RunOutcome) -> dic
     return data
 
 
+def _requirements_file(config: pytest.Config) -> str | None:
+    requirements = config.stash[STATE].settings.requirements
+    if requirements is None:
+        return None
+    return str(requirements.display_path or requirements.path)
+
+
 def write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # as open() would have made it, not mkstemp's 0600
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_incomplete(config: pytest.Config) -> None:
@@ -91,7 +106,25 @@ def write_reports(config: pytest.Config, verdict: Verdict, run: RunOutcome) -> N
     markdown = render_markdown(data)
     if settings.report_md:
         write_atomic(settings.report_md, markdown)
+    if settings.report_html:
+        write_html_report(config, verdict, data, settings.report_html)
     summary = settings.env.github_step_summary
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:
             handle.write(markdown)
+
+
+def write_html_report(config: pytest.Config, verdict: Verdict, data: dict[str, Any], directory: Path) -> None:
+    """``index.html``, and coverage.py's own HTML report of the stack code in ``coverage/`` when
+    line coverage was measured (or another reporter already put one there): the page links it."""
+    from pytest_iac.gate.html import COVERAGE_INDEX, render_html
+
+    cov = config.stash[STATE].settings.coverage
+    evidence = verdict.evidence
+    line = verdict.extras.coverage
+    if cov is not None and evidence is not None and line is not None and line.percent is not None:
+        from pytest_iac.gate.covreports import write_html
+
+        write_html(evidence, cov, directory / "coverage", title="stack code coverage (pytest-iac)")
+    html = render_html(data, coverage_link=(directory / COVERAGE_INDEX).is_file())
+    write_atomic(directory / "index.html", html)

@@ -25,3 +25,16 @@ def ranges(lines: Iterable[int]) -> str:
         else:
             spans.append([number, number])
     return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
+
+
+def headline(statuses: list[str], partial: bool, gated: bool = True) -> str:
+    """What follows PASS in the verdict line (in parentheses for a partial run). A partial run
+    says how much it left out, so a green line never reads as if every requirement was checked."""
+    if not gated:
+        return "no requirements file: nothing was gated"
+    not_run = statuses.count("not run")
+    if partial and not_run:
+        return f"partial run: {not_run} of {len(statuses)} requirements not run"
+    if partial:
+        return f"partial run: all {len(statuses)} requirements satisfied"
+    return f"all {len(statuses)} requirements satisfied"
