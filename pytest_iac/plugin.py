@@ -133,7 +133,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             shutil.rmtree(Path(config.cache.mkdir("pytest-iac")), ignore_errors=True)
 
 
-def pytest_report_header(config: pytest.Config) -> str | None:
+def pytest_report_header(config: pytest.Config) -> list[str] | None:
+    """What is configured, and what is in force: the checks and the coverage thresholds."""
     settings = config.stash[STATE].settings
     if settings.entry is None and settings.requirements is None:
         return None
@@ -155,7 +156,32 @@ def pytest_report_header(config: pytest.Config) -> str | None:
         if settings.entry is not None and settings.entry.kind == "module":
             measured = f"block coverage of the module's .tf files (min {cov.fail_under:g}%)"
         parts.append(measured)
-    return "iac: " + ", ".join(parts)
+        parts.append("resource coverage " + (
+            "report only" if cov.resource_fail_under is None else f"(min {cov.resource_fail_under:g}%)"))
+    width = config.get_terminal_writer().fullwidth - 1
+    lines = ["iac: " + parts[0]]
+    for part in parts[1:]:  # as many parts a line as fit
+        if len(lines[-1]) + 2 + len(part) <= width:
+            lines[-1] += ", " + part
+        else:
+            lines.append("iac: " + part)
+    if settings.entry is not None:
+        lines.append("iac: " + _checks_in_force(config))
+    return lines
+
+
+def _checks_in_force(config: pytest.Config) -> str:
+    if not config.stash[STATE].settings.checks:
+        return "checks off (--iac-checks on to run them)"
+    from pytest_iac.checks.items import all_checks, selected_checks
+
+    try:
+        checks = all_checks(config)
+        selected = selected_checks(config, checks)
+    except pytest.UsageError:  # reported by the collection, with its context
+        return "checks on"
+    shown = ", ".join(c.id for c in selected)
+    return f"checks on: {len(selected)} of {len(checks)}" + (f" ({shown})" if len(selected) < len(checks) else "")
 
 
 def _short(source: str) -> str:

@@ -176,6 +176,12 @@ def coverage_cli_total(pytester: pytest.Pytester):
 
 
 @pytest.fixture(autouse=True)
+def _terminal_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the runs a test makes see an 80-column terminal whatever the developer's is
+    monkeypatch.setenv("COLUMNS", "80")
+
+
+@pytest.fixture(autouse=True)
 def _quiet_jsii(monkeypatch: pytest.MonkeyPatch) -> None:
     # node 20 makes jsii print an end-of-life banner on every import of cdktf
     monkeypatch.setenv("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")

@@ -286,7 +286,8 @@ def test_the_terraform_module_example_passes_its_gate_with_full_block_coverage(p
                     ignore=shutil.ignore_patterns(".pytest_cache", "__pycache__", ".terraform"))
     result = pytester.runpytest_subprocess("--iac-strict", "-p", "no:cacheprovider")
     result.stdout.fnmatch_lines([
-        "line coverage: 100.00% (required 100%) - block coverage of the module's .tf files (23 blocks)",
+        "line coverage: 100.00% (required 100%) - block coverage of the module's .tf",
+        "  files (23 blocks)",
         "resource coverage: 14/14 asserted on (100.00%) (required 100%)",
         "PASS all 7 requirements satisfied",
     ])

@@ -1,5 +1,6 @@
 """The gate's section of the terminal summary: one line per requirement, the coverage figures,
-one verdict line."""
+one verdict line. Every line fits the terminal: descriptions are cut with ``…`` (``-v`` shows
+them whole), lists and reasons wrap."""
 
 from __future__ import annotations
 
@@ -7,61 +8,75 @@ import pytest
 
 from pytest_iac.gate.evidence_types import VerdictExtras
 from pytest_iac.gate.verdict import Verdict
+from pytest_iac.gate.wording import fit, headline, ranges, tests_cell, wrap
 
 STATUS_MARKUP = {"passed": "green", "failed": "red", "untested": "red", "skipped": "yellow", "not run": "yellow"}
 
 
 def render_terminal(tr: pytest.TerminalReporter, verdict: Verdict, *, verbose: bool) -> None:
+    width = terminal_width(tr)
     tr.write_sep("=", "iac requirements")
-    width = max([len(r.id) for r in verdict.requirements] + [2])
+    id_width = max([len(r.id) for r in verdict.requirements] + [2])
+    tests_width = max([len(tests_cell(r.tests)) for r in verdict.requirements] + [12])
     for result in verdict.requirements:
-        counted = [t for t in result.tests if t["outcome"] == "passed"]
-        tests = f"{len(counted)}/{len(result.tests)} passing"
-        tr.write(f"{result.id:<{width}}  ")
+        tests = tests_cell(result.tests)
+        prefix = f"{result.id:<{id_width}}  {result.status:<9}  {tests:<{tests_width}}  "
+        description = result.description if verbose else fit(result.description, width - 1 - len(prefix))
+        tr.write(f"{result.id:<{id_width}}  ")
         tr.write(f"{result.status:<9}", **{STATUS_MARKUP.get(result.status, "bold"): True})
-        tr.write_line(f"  {tests:<12} {result.description}")
+        tr.write_line(f"  {tests:<{tests_width}}  {description}".rstrip())
         if verbose:
             for test in result.tests:
-                tr.write_line(f"{'':<{width}}    {test['outcome']:<9} {test['nodeid']}")
+                tr.write_line(f"{'':<{id_width}}    {test['outcome']:<9} {test['nodeid']}")
     for location in verdict.extras.hollow:
-        tr.write_line(f"hollow test (does not count): {location}", yellow=True)
+        _lines(tr, f"hollow test (does not count): {location}", width, yellow=True)
     for failure in verdict.extras.caught:
-        tr.write_line(f"caught query failure (does not count): {failure}", yellow=True)
-    _render_coverage(tr, verdict.extras)
+        _lines(tr, f"caught query failure (does not count): {failure}", width, yellow=True)
+    _render_coverage(tr, verdict.extras, width)
     if verdict.partial:
-        tr.write_line("partial run: requirements outside it are 'not run' (--iac-strict fails them)")
+        _lines(tr, "partial run: requirements outside it are 'not run' (--iac-strict fails them)", width)
     if verdict.passed:
-        tr.write_line(f"PASS all {len(verdict.requirements)} requirements satisfied", green=True, bold=True)
+        statuses = [r.status for r in verdict.requirements]
+        text = headline(statuses, verdict.partial)
+        _lines(tr, f"PASS ({text})" if verdict.partial else f"PASS {text}", width, green=True, bold=True)
     else:
         from pytest_iac.masking import mask_text
 
-        tr.write_line(mask_text("FAIL " + " | ".join(verdict.reasons)), red=True, bold=True)
+        _render_fail(tr, [mask_text(reason) for reason in verdict.reasons], width)
 
 
-def _render_coverage(tr: pytest.TerminalReporter, extras: VerdictExtras) -> None:
+def _render_fail(tr: pytest.TerminalReporter, reasons: list[str], width: int) -> None:
+    """One line when it fits; else one reason a line (wrapped), under the FAIL of the first."""
+    line = "FAIL " + " | ".join(reasons)
+    if len(line) < width:
+        tr.write_line(line, red=True, bold=True)
+        return
+    for index, reason in enumerate(reasons):
+        _lines(tr, ("FAIL " if index == 0 else "     ") + reason, width, red=True, bold=True)
+
+
+def terminal_width(tr: pytest.TerminalReporter) -> int:
+    return tr.config.get_terminal_writer().fullwidth
+
+
+def _lines(tr: pytest.TerminalReporter, text: str, width: int, indent: str = "     ", **markup: bool) -> None:
+    for line in wrap(text, width - 1, indent):
+        tr.write_line(line, **markup)
+
+
+def _render_coverage(tr: pytest.TerminalReporter, extras: VerdictExtras, width: int) -> None:
     line = extras.coverage
     if line is not None:
         figure = "not measured" if line.percent is None else f"{line.percent:.2f}%"
-        tr.write_line(f"line coverage: {figure} (required {line.fail_under:g}%)"
-                      + (f" - {line.note}" if line.note else ""))
+        _lines(tr, f"line coverage: {figure} (required {line.fail_under:g}%)"
+               + (f" - {line.note}" if line.note else ""), width, indent="  ")
         for filename, lines in line.missing.items():
-            tr.write_line(f"  {filename}: missing {_ranges(lines)}")
+            _lines(tr, f"  {filename}: missing {ranges(lines)}", width, indent="    ")
     resources = extras.resources
     if resources is not None:
         figure = "no stack synthesized" if resources.percent is None else (
             f"{resources.covered}/{resources.total} asserted on ({resources.percent:.2f}%)")
         required = "report only" if resources.fail_under is None else f"required {resources.fail_under:g}%"
-        tr.write_line(f"resource coverage: {figure} ({required})")
+        _lines(tr, f"resource coverage: {figure} ({required})", width, indent="  ")
         for rtype, addresses in resources.uncovered.items():
-            tr.write_line(f"  {rtype}: {', '.join(addresses)}")
-
-
-def _ranges(lines: list[int]) -> str:
-    """1, 2, 3, 7 -> '1-3, 7', as coverage's term-missing shows them."""
-    spans: list[list[int]] = []
-    for number in lines:
-        if spans and number == spans[-1][1] + 1:
-            spans[-1][1] = number
-        else:
-            spans.append([number, number])
-    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
+            _lines(tr, f"  {rtype}: {', '.join(addresses)}", width, indent="    ")

@@ -38,3 +38,19 @@ def headline(statuses: list[str], partial: bool, gated: bool = True) -> str:
     if partial:
         return f"partial run: all {len(statuses)} requirements satisfied"
     return f"all {len(statuses)} requirements satisfied"
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, the cut marked with ``…``."""
+    if len(text) <= width:
+        return text
+    return text[: max(width - 1, 0)].rstrip() + "…"
+
+
+def wrap(text: str, width: int, indent: str = "  ") -> list[str]:
+    """``text`` as lines of at most ``width`` characters, continuation lines indented. Nothing is
+    lost, and a word longer than the line (a node id, a path) stays whole, so it can be copied."""
+    import textwrap
+
+    return textwrap.wrap(text, width=max(width, len(indent) + 20), subsequent_indent=indent,
+                         break_long_words=False, break_on_hyphens=False) or [""]
