@@ -144,12 +144,12 @@ def test_line_coverage_is_rendered_by_coverage_py_and_linked(pytester, write_req
 
 
 def test_construct_tree_nests_paths_and_keeps_pathless_resources_apart():
-    tree = construct_tree({
-        "aws_s3_bucket.logs": {"path": "app/storage/logs", "examined_by": ["t::a"]},
-        "aws_s3_bucket.data": {"path": "app/storage/data", "examined_by": []},
-        "aws_kms_key.key": {"path": "app/storage", "examined_by": ["t::b"]},
-        "aws_vpc.vpc": {"path": None, "examined_by": []},
-    })
+    tree = construct_tree([
+        {"address": "aws_s3_bucket.logs", "path": "app/storage/logs", "examined_by": ["t::a"]},
+        {"address": "aws_s3_bucket.data", "path": "app/storage/data", "examined_by": []},
+        {"address": "aws_kms_key.key", "path": "app/storage", "examined_by": ["t::b"]},
+        {"address": "aws_vpc.vpc", "path": None, "examined_by": []},
+    ])
     assert [root.name for root in tree] == ["app", NO_PATH]
     storage = tree[0].children["storage"]
     assert [leaf.address for leaf in storage.resources] == ["aws_kms_key.key"]

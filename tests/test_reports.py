@@ -32,7 +32,8 @@ def test_resource_coverage_names_each_resource_its_construct_path_and_examiners(
     result = stack_project.runpytest("--iac-requirements=requirements.yaml", "--iac-report-json=r.json",
                                      "--iac-checks=off")
     assert result.ret == 0, result.stdout.str()
-    by_address = json.loads((stack_project.path / "r.json").read_text())["resources"]["by_address"]
+    each = json.loads((stack_project.path / "r.json").read_text())["resources"]["each"]
+    by_address = {e.pop("address"): e for e in each}
     assert len(by_address) == 13
     assert by_address["aws_vpc.vpc"] == {
         "path": "payments/vpc",

@@ -3,7 +3,7 @@ a reader sees coverage where the code put the resource, not in a flat list of ad
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,11 +40,13 @@ class ConstructNode:
         return sum(1 for leaf in leaves if leaf.covered), len(leaves)
 
 
-def construct_tree(by_address: Mapping[str, Mapping[str, Any]]) -> list[ConstructNode]:
-    """The roots (usually one per stack), children in name order. A resource without a construct
-    path goes under a root of its own, :data:`NO_PATH`."""
+def construct_tree(each: Iterable[Mapping[str, Any]]) -> list[ConstructNode]:
+    """The roots (usually one per stack), children in name order, from the report's
+    ``resources.each``. A resource without a construct path goes under a root of its own,
+    :data:`NO_PATH`."""
     roots: dict[str, ConstructNode] = {}
-    for address, info in sorted(by_address.items()):
+    for info in sorted(each, key=lambda e: e["address"]):
+        address = info["address"]
         parts = [p for p in (info.get("path") or "").split("/") if p] or [NO_PATH]
         level, node, path = roots, None, ""
         for part in parts:

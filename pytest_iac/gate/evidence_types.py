@@ -275,8 +275,9 @@ class ResourceCoverageFigure:
     percent: float | None
     fail_under: float | None
     uncovered: dict[str, list[str]] = field(default_factory=dict)  # type -> addresses
-    # address -> {"path": construct path or None, "examined_by": [test node ids]}
-    by_address: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # per resource, by address: {"address", "path" (construct path or None), "examined_by": [node ids]}
+    # (a list, not keyed by address: the report's masking reads keys like api_key as secrets)
+    each: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

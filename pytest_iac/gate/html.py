@@ -192,11 +192,11 @@ def _checks(checks: list[dict[str, Any]] | None) -> str:
 
 def _resources(res: dict[str, Any] | None) -> str:
     head = '<section id="resources"><h2>Resource coverage</h2>'
-    if res is None or not res.get("by_address"):
+    if res is None or not res.get("each"):
         return head + "<p>No stack was synthesized in this run.</p></section>"
     intro = (f"<p>{res['covered']} of {res['total']} resources were examined by a test "
              "(an assertion or a value read through the query API), shown by construct path.</p>")
-    tree = "".join(_node(root) for root in construct_tree(res["by_address"]))
+    tree = "".join(_node(root) for root in construct_tree(res["each"]))
     return head + intro + f'<ul class="tree">{tree}</ul></section>'
 
 

@@ -85,7 +85,7 @@ def _coverage(data: dict[str, Any]) -> list[str]:
         lines.append(f"- Resource coverage: {figure} ({required})")
         uncovered = [a for addresses in resources["uncovered"].values() for a in addresses]
         if uncovered:
-            paths = {a: v.get("path") for a, v in resources.get("by_address", {}).items()}
+            paths = {e["address"]: e.get("path") for e in resources.get("each", [])}
             lines += ["", f"<details><summary>{len(uncovered)} resources no test examined</summary>", ""]
             lines += [f"- `{a}`" + (f" ({paths[a]})" if paths.get(a) else "") for a in uncovered]
             lines += ["", "</details>"]

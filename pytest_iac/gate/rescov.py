@@ -15,7 +15,7 @@ class ResourceCoverageResult:
     total: int
     covered: int
     uncovered: dict[str, list[str]] = field(default_factory=dict)  # type -> addresses
-    by_address: dict[str, dict[str, Any]] = field(default_factory=dict)
+    each: list[dict[str, Any]] = field(default_factory=list)  # {address, path, examined_by}
 
     @property
     def percent(self) -> float | None:
@@ -23,7 +23,7 @@ class ResourceCoverageResult:
 
     def figure(self, fail_under: float | None) -> ResourceCoverageFigure:
         return ResourceCoverageFigure(self.total, self.covered, self.percent, fail_under, self.uncovered,
-                                      self.by_address)
+                                      self.each)
 
 
 def resource_coverage(
@@ -38,14 +38,14 @@ def resource_coverage(
     paths, examiners = paths or {}, examiners or {}
     single_stack = len({a.partition(":")[0] for a in everything}) <= 1
     uncovered: dict[str, list[str]] = {}
-    by_address: dict[str, dict[str, Any]] = {}
+    each: list[dict[str, Any]] = []
     for address in sorted(everything):
         stack, _, local = address.partition(":")
         shown = local if single_stack else address
-        by_address[shown] = {"path": paths.get(address), "examined_by": list(examiners.get(address, ()))}
+        each.append({"address": shown, "path": paths.get(address), "examined_by": list(examiners.get(address, ()))})
         if address not in seen:
             uncovered.setdefault(_type_of(local), []).append(shown)
-    return ResourceCoverageResult(len(everything), len(everything & seen), uncovered, by_address)
+    return ResourceCoverageResult(len(everything), len(everything & seen), uncovered, each)
 
 
 def _type_of(address: str) -> str:
