@@ -54,7 +54,8 @@ def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
         from pytest_iac.gate.pytest_cov_bridge import PytestCovRecorder, ReplayIntoPytestCov
 
         state.pytest_cov = PytestCovRecorder(early_config.pluginmanager)
-        early_config.pluginmanager.register(ReplayIntoPytestCov(state.pytest_cov), "iac-pytest-cov")
+        early_config.pluginmanager.register(ReplayIntoPytestCov(state.pytest_cov, state.coverage_replay),
+                                            "iac-pytest-cov")
     cov = state.settings.coverage
     if cov is None or not cov.sources:
         return

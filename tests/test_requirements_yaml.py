@@ -16,10 +16,11 @@ from typing import Any
 import pytest
 
 from pytest_iac._text import closest
-from pytest_iac.config import yaml_loader as req
+from pytest_iac.config import yaml_format as req, yaml_loader
 from pytest_iac.config.requirements import (
     AppSpec,
     DEFAULT_DOCS,
+    SEVERITIES,
     CheckSettings,
     CoverageSettings,
     DeploymentSettings,
@@ -223,7 +224,7 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     def denied(*args: Any, **kwargs: Any) -> Any:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(req, "open", denied, raising=False)
+    monkeypatch.setattr(yaml_loader, "open", denied, raising=False)
     with pytest.raises(RequirementsError) as info:
         load_requirements(path, display_path="requirements.yaml")
     assert str(info.value) == (
@@ -566,7 +567,7 @@ def test_schema_choices_and_patterns_match_the_loader() -> None:
     assert kwargs["propertyNames"]["pattern"] == req.NAME_PATTERN
     (severity,) = prop("checks", "severity")
     assert severity["propertyNames"]["pattern"] == req.ID_PATTERN
-    assert severity["additionalProperties"]["enum"] == list(req.SEVERITIES)
+    assert severity["additionalProperties"]["enum"] == list(SEVERITIES)
     (reason,) = prop("checks.suppress[]", "reason")
     assert reason["minLength"] == req.REASON_MIN_LENGTH
     assert f"{{{req.REASON_MIN_LENGTH - 2},}}" in reason["pattern"]  # two non-space ends around the rest

@@ -12,8 +12,7 @@ import copy
 import fnmatch
 import json
 import os
-import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pytest_iac.assertions.audit import records_failures
@@ -24,7 +23,7 @@ from pytest_iac._text import listing, plural
 from pytest_iac.assertions.messages import Candidate, did_you_mean, expectation, mismatch
 from pytest_iac.assertions.resource_view import ResourceView
 from pytest_iac.masking import is_secret_key, remember_secrets_of
-from pytest_iac.terraform.expressions import references
+from pytest_iac.assertions.references import reference_graph
 
 __all__ = ["ResourceView", "Template"]
 
@@ -359,15 +358,7 @@ class Template:
 
     def _reference_graph(self) -> dict[str, set[str]]:
         if self._references is None:
-            instances: dict[str, set[str]] = {}
-            for address in self._index.entries:  # a plan's block address -> its instances
-                instances.setdefault(address, set()).add(address)
-                instances.setdefault(_block_of(address), set()).add(address)
-            self._references = {}
-            for address, e in self._index.entries.items():
-                refs = e.config_references
-                targets = refs if refs is not None else _referenced(e.body)
-                self._references[address] = {t for r in targets for t in instances.get(r, ()) if t != address}
+            self._references = reference_graph(self._index.entries)
         return self._references
 
     def references_from(self, address: str) -> list[str]:
@@ -397,20 +388,3 @@ def _root(props: Any) -> Matcher:
     __tracebackhide__ = True
     return Match.any_value() if props is None else Match.as_matcher(props)
 
-
-def _block_of(address: str) -> str:
-    return re.sub(r"\[[^\]]*\]", "", address)
-
-
-def _referenced(body: Any, key: str | None = None) -> Iterator[str]:
-    if isinstance(body, Mapping):
-        for k, v in body.items():
-            if k != "//":
-                yield from _referenced(v, k)
-    elif isinstance(body, list):
-        for item in body:
-            yield from _referenced(item, key)
-    elif isinstance(body, str):
-        if key == "depends_on":
-            yield body
-        yield from references(body)

@@ -20,7 +20,6 @@ from typing import Any
 import pytest
 
 from pytest_iac.gate.linecov import _QUIET, replay
-from pytest_iac.state import STATE
 
 __all__ = ["PytestCovRecorder", "ReplayIntoPytestCov"]
 
@@ -91,12 +90,13 @@ class ReplayIntoPytestCov:
     """Registered with ``--cov`` on the processes that run tests: its loop wrapper is the
     innermost, so it replays before pytest-cov's own wrapper finishes the measurement."""
 
-    def __init__(self, recorder: PytestCovRecorder) -> None:
+    def __init__(self, recorder: PytestCovRecorder, replayed: list[dict[str, Any]]) -> None:
         self.recorder = recorder
+        self.replayed = replayed  # the run state's list, filled by cache hits during the session
 
     @pytest.hookimpl(wrapper=True, trylast=True)
     def pytest_runtestloop(self, session: pytest.Session) -> Generator[None, object, object]:
         try:
             return (yield)
         finally:
-            self.recorder.replay(session.config.stash[STATE].coverage_replay)
+            self.recorder.replay(self.replayed)
