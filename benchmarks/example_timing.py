@@ -30,8 +30,8 @@ def main() -> None:
         )
         wall = time.perf_counter() - started
         data = json.loads(report.read_text())
-    line = next(l for l in completed.stdout.splitlines() if l.startswith("iac synth:"))
-    imported, synthesized = (float(x) for x in re.search(r"import ([\d.]+)s, synth ([\d.]+)s", line).groups())
+    [synthesis] = data["synth"]["syntheses"]
+    imported, synthesized = synthesis["import_seconds"], synthesis["synth_seconds"]
     session = float(re.search(r"in ([\d.]+)s", completed.stdout.splitlines()[-1]).group(1))
     print(table([
         ("part", "seconds"),

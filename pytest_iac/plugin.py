@@ -260,18 +260,15 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
     if not summaries and gate is not None and gate.verdict is not None:
         summaries = [s.to_json() for s in gate.verdict.extras.syntheses]
     entry = config.stash[STATE].settings.entry
+    module = entry is not None and entry.kind == "module"
+    width = config.get_terminal_writer().fullwidth
+    from pytest_iac.synthesis.announce import summary_lines
+
     for s in summaries:
-        if entry is not None and entry.kind == "module":
-            terminalreporter.write_line(
-                f"iac plan: Terraform module {s['entry']} -> {s['resources']} resource instances in "
-                f"{s['seconds']:.2f}s (terraform init, plan, show)" + (f", cache {s['cache']}" if s["cache"] else ""))
+        for line in summary_lines(s, module=module, width=width):
+            terminalreporter.write_line(line)
+        if module:
             continue
-        terminalreporter.write_line(
-            f"iac synth: {s['entry']} -> {len(s['stacks'])} stack(s) ({', '.join(s['stacks'])}), "
-            f"{s['resources']} resources in {s['seconds']:.2f}s (import {s['import_seconds']:.2f}s, "
-            f"synth {s['synth_seconds']:.2f}s)" + (f", cache {s['cache']}" if s["cache"] else "")
-            + (f" (saved {s['saved_seconds']:.1f}s)" if s.get("saved_seconds") is not None else "")
-        )
         if s["env_read"]:
             terminalreporter.write_line(f"iac synth: the stack code read {', '.join(s['env_read'])}")
         for note in s.get("notes", ()):

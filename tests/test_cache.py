@@ -65,7 +65,7 @@ def project(pytester, monkeypatch):
 def _cache_state(pytester, *args):
     result = pytester.runpytest_subprocess(*args)
     result.assert_outcomes(passed=2)
-    line = next(l for l in result.outlines if l.startswith("iac synth:"))
+    line = next(l for l in result.outlines if l.startswith("iac synth:") and " resources in " in l)
     return "hit" if ", cache hit (saved " in line else "miss" if line.endswith("cache miss") else "off"
 
 

@@ -35,14 +35,15 @@ def test_cold_synthesis_is_announced_and_a_hit_says_what_it_saved(project: pytes
     cold.assert_outcomes(passed=1)
     cold.stdout.fnmatch_lines([
         "iac: synthesizing envstack:EnvStack (first run: ~10 s; cached afterwards)",
-        "iac synth: envstack:EnvStack -> 1 stack(s) (EnvStack), 0 resources in *s (import *s, synth *s), cache miss",
+        "iac synth: envstack:EnvStack -> 1 stack(s) (EnvStack)",  # too wide for 80 columns: two lines
+        "iac synth: 0 resources in *s (import *s, synth *s), cache miss",
         "iac synth: the stack code read TEAM",
     ])
     assert "JSII_" not in cold.stdout.str()
 
     hit = project.runpytest_subprocess()
     hit.assert_outcomes(passed=1)
-    hit.stdout.fnmatch_lines(["iac synth: envstack:EnvStack -> * cache hit (saved *s)",
+    hit.stdout.fnmatch_lines(["iac synth: envstack:EnvStack -> 1 stack(s) (EnvStack)", "iac synth: * cache hit (saved *s)",
                               "iac synth: the stack code read TEAM"])
     assert "iac: synthesizing" not in hit.stdout.str() and "JSII_" not in hit.stdout.str()
 
@@ -59,3 +60,30 @@ def test_without_the_cache_and_under_q(project: pytest.Pytester) -> None:
     quiet = project.runpytest_subprocess("--iac-cache", "off", "-q")
     quiet.assert_outcomes(passed=1)
     assert "iac: synthesizing" not in quiet.stdout.str()
+
+
+SUMMARY = {"entry": "lib.tap_stack:TapStack", "stacks": ["TapStackdev"], "resources": 68, "seconds": 9.34,
+           "import_seconds": 7.12, "synth_seconds": 1.71, "cache": "hit", "saved_seconds": 8.8}
+
+
+@pytest.mark.parametrize("width", [80, 120, 200])
+def test_synthesis_summary_fits_the_terminal(width: int) -> None:
+    from pytest_iac.synthesis.announce import summary_lines
+
+    lines = summary_lines(SUMMARY, module=False, width=width)
+    whole = ("iac synth: lib.tap_stack:TapStack -> 1 stack(s) (TapStackdev), 68 resources in 9.34s "
+             "(import 7.12s, synth 1.71s), cache hit (saved 8.8s)")
+    timed = "iac synth: 68 resources in 9.34s (import 7.12s, synth 1.71s), cache hit (saved 8.8s)"
+    assert lines == ([whole] if len(whole) <= width else [
+        "iac synth: lib.tap_stack:TapStack -> 1 stack(s) (TapStackdev)",
+        timed if len(timed) <= width else "iac synth: 68 resources in 9.34s, cache hit (saved 8.8s)"])
+    assert all(len(line) <= width for line in lines)
+
+
+def test_a_long_entry_is_cut_and_the_breakdown_kept_when_it_fits() -> None:
+    from pytest_iac.synthesis.announce import summary_lines
+
+    long = {**SUMMARY, "entry": "a" * 100, "cache": "miss", "saved_seconds": None}
+    assert summary_lines(long, module=False, width=80) == [
+        "iac synth: " + "a" * 68 + "…",
+        "iac synth: 68 resources in 9.34s (import 7.12s, synth 1.71s), cache miss"]

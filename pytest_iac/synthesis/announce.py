@@ -5,12 +5,13 @@ for ten seconds with nothing on the screen. Not under ``-q``, and not from an xd
 from __future__ import annotations
 
 from contextlib import nullcontext
+from typing import Any
 
 import pytest
 
 from pytest_iac.role import Worker, role
 
-__all__ = ["announce_synthesis", "estimate"]
+__all__ = ["announce_synthesis", "estimate", "summary_lines"]
 
 TYPICAL_SECONDS = 10  # cdktf, jsii and the AWS provider bindings' first import dominate
 
@@ -41,3 +42,25 @@ def announce_synthesis(config: pytest.Config, entry: str, expect: str) -> None:
 
 def _seconds(value: float | None) -> int:
     return TYPICAL_SECONDS if value is None else max(1, round(value))
+
+
+def summary_lines(s: dict[str, Any], *, module: bool, width: int) -> list[str]:
+    """The summary line of one synthesis (or a module's plan): one line when it fits the
+    terminal; else what ran on one line and how long it took on the next, the time's
+    breakdown left out when even that is too wide (the JSON report keeps it)."""
+    cache = (f", cache {s['cache']}" if s["cache"] else "") + (
+        f" (saved {s['saved_seconds']:.1f}s)" if s.get("saved_seconds") is not None else "")
+    if module:
+        prefix = "iac plan: "
+        head = f"{prefix}Terraform module {s['entry']} -> {s['resources']} resource instances"
+        tails = [f"planned in {s['seconds']:.2f}s (terraform init, plan, show){cache}",
+                 f"planned in {s['seconds']:.2f}s{cache}"]
+    else:
+        prefix = "iac synth: "
+        head = f"{prefix}{s['entry']} -> {len(s['stacks'])} stack(s) ({', '.join(s['stacks'])})"
+        took = f"{s['resources']} resources in {s['seconds']:.2f}s"
+        tails = [f"{took} (import {s['import_seconds']:.2f}s, synth {s['synth_seconds']:.2f}s){cache}", took + cache]
+    if len(whole := f"{head}, {tails[0]}") <= width:
+        return [whole]
+    tail = next((t for t in tails if len(prefix + t) <= width), tails[-1])
+    return [head if len(head) <= width else head[:width - 1] + "…", prefix + tail]
