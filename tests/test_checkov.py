@@ -108,8 +108,8 @@ def test_skip_checks_and_suppressions_by_policy(project):
                   {"check": "checkov", "policy": REPLICATION, "resource": "*", "reason": "single-region example"}])
     result = project.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(passed=2)
-    result.stdout.fnmatch_lines(["*requirements.yaml:*: suppression of 'checkov' policy 'CKV_AWS_144' for '[*]' "
-                                 "matches no finding; remove it"])
+    result.stdout.fnmatch_lines(["FAIL requirements.yaml:*: suppression of 'checkov' policy 'CKV_AWS_144' for",
+                                 "     '[*]' matches no finding; remove it"])  # wrapped at 80 columns
 
 
 def test_unknown_policy_id_is_a_usage_error_with_its_line(project):
@@ -174,7 +174,7 @@ def test_the_run_attempts_no_network_connection(project):
 
 def test_the_result_and_the_policy_ids_are_cached(project):
     project.configure(checkov={"enabled": True, "checks": [LOGGING]})
-    first = project.runpytest("--iac-report-json", "r.json")
+    first = project.runpytest("--iac-report-json", "r.json", "--iac-cache", "on")  # CI turns it off by default
     first.assert_outcomes(passed=1, failed=1)
     cached = [c["cached"] for c in json.loads((project.path / "r.json").read_text())["checks"]]
     project.makeconftest("""
@@ -192,13 +192,13 @@ def test_the_result_and_the_policy_ids_are_cached(project):
         def pytest_unconfigure():
             checkov_engine.run, checkov_engine.policy_ids = SAVED
     """)
-    second = project.runpytest("--iac-report-json", "r.json")
+    second = project.runpytest("--iac-report-json", "r.json", "--iac-cache", "on")
     second.assert_outcomes(passed=1, failed=1)
     second.stdout.fnmatch_lines(["*CKV_AWS_18: Ensure the S3 bucket has access logging enabled.*"])
     assert cached == [False]
     assert [c["cached"] for c in json.loads((project.path / "r.json").read_text())["checks"]] == [True]
     project.configure(checkov={"enabled": True, "checks": [LOGGING, REPLICATION]})  # another selection: a miss
-    third = project.runpytest()
+    third = project.runpytest("--iac-cache", "on")
     third.stdout.fnmatch_lines(["*checkov ran although its result was cached*"])
 
 
@@ -270,7 +270,7 @@ def test_the_yaml_section_rejects_bad_values_with_their_position(tmp_path, text,
 
 
 def test_the_schema_describes_the_section_like_the_loader():
-    import pytest_iac.config.yaml_loader as loader
+    import pytest_iac.config.yaml_format as loader
     from pytest_iac.config.requirements import WHEN_MISSING
 
     schema = loader.json_schema()["$defs"]
