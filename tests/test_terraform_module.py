@@ -198,6 +198,7 @@ def test_a_directory_without_tf_files_names_both_forms(pytester: pytest.Pytester
 
 def test_the_module_is_planned_once_queried_and_cached(pytester: pytest.Pytester, module: Path,
                                                        terraform_mirror: str, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("CI", raising=False)  # the plan cache is what is tested; CI turns it off by default
     pytester.makepyfile("""
         from pytest_iac import Match
 
