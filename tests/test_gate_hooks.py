@@ -92,3 +92,42 @@ def test_report_data_hook_adds_keys_to_the_json_report(pytester, write_requireme
     assert data["team"] == {"owner": "payments", "verdict_seen": "pass"}
     assert data["requirements"][0]["status"] == "passed"
     assert (pytester.path / "r.md").read_text().startswith("## ✅ pytest-iac: PASS")
+
+
+HOLLOW = """
+    import pytest
+
+    @pytest.mark.requirement("R-1")
+    def test_hollow():
+        assert 1 == 1
+"""
+
+
+def test_a_hollow_test_warns_at_its_line_and_the_warning_can_be_an_error(pytester, write_requirements):
+    write_requirements({"R-1": "r"}, coverage={"resources_fail_under": 0})
+    pytester.makepyfile(test_it=HOLLOW)
+    result = pytester.runpytest_subprocess("--iac-requirements", "requirements.yaml", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, warnings=1)
+    result.stdout.fnmatch_lines(["*test_it.py:*: HollowTestWarning: hollow test, only trivial assertions*: "
+                                 "it does not count for R-1"])
+    assert result.ret == 1  # the gate: R-1 has no passing evidence
+    strict = pytester.runpytest_subprocess("--iac-requirements", "requirements.yaml", "-p", "no:cacheprovider",
+                                           "-W", "error::pytest_iac.HollowTestWarning")
+    strict.assert_outcomes(failed=1)
+
+
+def test_report_only_resource_coverage_warns_once(pytester, write_requirements):
+    write_requirements({"R-1": "r"})
+    pytester.makepyfile(test_it="""
+        import pytest
+
+        @pytest.mark.requirement("R-1")
+        def test_real():
+            assert __name__.startswith("test_")
+    """)
+    result = pytester.runpytest_subprocess("--iac-requirements", "requirements.yaml", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, warnings=1)
+    result.stdout.fnmatch_lines(["*ReportOnlyCoverageWarning: resource coverage is reported but cannot fail the run*"])
+    write_requirements({"R-1": "r"}, coverage={"resources_fail_under": 0})
+    gated = pytester.runpytest_subprocess("--iac-requirements", "requirements.yaml", "-p", "no:cacheprovider")
+    assert "ReportOnlyCoverageWarning" not in gated.stdout.str()

@@ -49,6 +49,19 @@ class RequirementGate:
         self.caught: dict[str, list[str]] = {}
         self.run: RunOutcome | None = None
         self.replaced_exitstatus: int | None = None
+        self._warn_report_only(config)
+
+    def _warn_report_only(self, config: pytest.Config) -> None:
+        """A coverage figure with no threshold cannot fail the run: say so once, as a warning
+        users can filter or make an error."""
+        cov = self.state.settings.coverage
+        if self.requirements is None or cov is None or cov.resource_fail_under is not None or not self.role.decides:
+            return
+        from pytest_iac.warnings import ReportOnlyCoverageWarning
+
+        config.issue_config_time_warning(ReportOnlyCoverageWarning(
+            "resource coverage is reported but cannot fail the run: set coverage.resources_fail_under in "
+            "the requirements YAML (or --iac-resource-fail-under) to gate it"), stacklevel=2)
 
     def _quiet(self) -> bool:
         """No verdict in runs that run no tests by design (--collect-only, --fixtures)."""
@@ -63,6 +76,22 @@ class RequirementGate:
             write_incomplete(self.config)
 
     # -- collection -------------------------------------------------------------------------
+    def pytest_runtest_call(self, item: pytest.Item) -> None:
+        """A hollow linked test gets a HollowTestWarning at its own line (it does not count for
+        its requirements either way; ``-W error::pytest_iac.HollowTestWarning`` makes it fail)."""
+        linked = self.tests.get(item.nodeid)
+        if linked is None or not linked.hollow:
+            return
+        import warnings
+
+        from pytest_iac.warnings import HollowTestWarning
+
+        _, line, _ = item.location
+        reason = linked.hollow.split(": ", 1)[-1]  # "file:line: why" -> why
+        warnings.warn_explicit(HollowTestWarning(
+            f"hollow test, {reason}: it does not count for {', '.join(linked.requirements)}"),
+            HollowTestWarning, str(item.path), (line or 0) + 1)
+
     def pytest_deselected(self, items: list[pytest.Item]) -> None:
         self.deselected.extend(items)
 
