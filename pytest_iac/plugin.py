@@ -14,13 +14,12 @@ from typing import Any
 import pytest
 
 from pytest_iac.fixtures import iac_deployment, iac_snapshot, iac_stack, iac_synth
-from pytest_iac.gate.linking import requirement
 from pytest_iac.role import ROLE, decide_role, role
 from pytest_iac.config.options import add_options
 from pytest_iac.config.settings import resolve
 from pytest_iac.state import STATE, State
 
-__all__ = ["iac_deployment", "iac_snapshot", "iac_stack", "iac_synth", "requirement"]
+__all__ = ["iac_deployment", "iac_snapshot", "iac_stack", "iac_synth"]
 
 GATE_PLUGIN_NAME = "iac-gate"
 
