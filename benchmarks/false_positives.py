@@ -10,6 +10,7 @@ expected one that is absent is a miss. Warnings are counted apart (they do not f
 
     .venv/bin/python benchmarks/false_positives.py            # all projects
     .venv/bin/python benchmarks/false_positives.py json_secret lambda_zip_lib
+    .venv/bin/python benchmarks/false_positives.py -v         # and every finding, with its message
 
 Needs cdktf and the AWS provider bindings (the cdktf extra); ``validate`` runs when terraform and
 an AWS provider mirror (``PYTEST_IAC_TF_PLUGIN_DIR``) are there, else it is skipped.
@@ -37,11 +38,11 @@ EXPECTED: dict[str, dict[str, int]] = {
 }
 
 
-def run_project(name: str) -> dict[str, object]:
+def run_project(name: str, corpus: Path = CORPUS) -> dict[str, object]:
     """Run one corpus project under pytest; its report's checks, stacks and the exit status."""
     with tempfile.TemporaryDirectory(prefix=f"fp-{name}-") as tmp:
         project = Path(tmp) / name
-        shutil.copytree(CORPUS / name, project)
+        shutil.copytree(corpus / name, project)
         report = Path(tmp) / "report.json"
         env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20", "PYTHONDONTWRITEBYTECODE": "1",
                "PYTHONPATH": os.pathsep.join([str(ROOT), str(project)])}
@@ -58,10 +59,12 @@ def run_project(name: str) -> dict[str, object]:
             "output": completed.stdout}
 
 
-def tally(name: str, result: dict[str, object]) -> dict[str, object]:
+def tally(name: str, result: dict[str, object], expected_by_project: dict[str, dict[str, int]] = EXPECTED
+          ) -> dict[str, object]:
     errors: Counter[str] = Counter()
     warnings: Counter[str] = Counter()
     skipped = []
+    details = []
     for check in result["checks"]:  # type: ignore[union-attr]
         if check["status"] == "skipped":
             skipped.append(check["id"])
@@ -69,23 +72,32 @@ def tally(name: str, result: dict[str, object]) -> dict[str, object]:
             if finding["suppressed"]:
                 continue
             (errors if finding["severity"] == "error" else warnings)[check["id"]] += 1
-    expected = Counter(EXPECTED.get(name, {}))
+            details.append(f"{name}: {finding['severity']} {check['id']} {finding.get('address') or '(stack)'}: "
+                           f"{finding['message']}")
+    expected = Counter(expected_by_project.get(name, {}))
     false_positives = errors - expected
     missed = expected - errors
-    return {"errors": errors, "warnings": warnings, "fp": false_positives, "missed": missed, "skipped": skipped}
+    return {"errors": errors, "warnings": warnings, "fp": false_positives, "missed": missed, "skipped": skipped,
+            "details": details}
 
 
 def _cell(counts: Counter[str]) -> str:
     return ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "-"
 
 
-def main(argv: list[str]) -> int:
-    names = argv or sorted(p.name for p in CORPUS.iterdir() if (p / "requirements.yaml").exists())
+def main(argv: list[str], corpus: Path = CORPUS, expected: dict[str, dict[str, int]] = EXPECTED) -> int:
+    """Print the table for the projects named in ``argv`` (all of ``corpus`` if none); ``-v`` lists
+    every unsuppressed finding under it."""
+    verbose = "-v" in argv
+    argv = [a for a in argv if a != "-v"]
+    names = argv or sorted(p.name for p in corpus.iterdir() if (p / "requirements.yaml").exists())
+    details: list[str] = []
     rows = [("project", "stacks", "false positives (error findings not expected)", "missed", "warnings", "s")]
     totals = Counter({"fp": 0, "missed": 0, "warnings": 0, "extra stacks": 0})
     for name in names:
-        result = run_project(name)
-        counts = tally(name, result)
+        result = run_project(name, corpus)
+        counts = tally(name, result, expected)
+        details += counts["details"]  # type: ignore[arg-type]
         totals["fp"] += sum(counts["fp"].values())  # type: ignore[union-attr]
         totals["missed"] += sum(counts["missed"].values())  # type: ignore[union-attr]
         totals["warnings"] += sum(counts["warnings"].values())  # type: ignore[union-attr]
@@ -93,12 +105,18 @@ def main(argv: list[str]) -> int:
         totals["extra stacks"] += max(0, len(stacks) - 1)  # type: ignore[arg-type]
         rows.append((name, str(len(stacks)), _cell(counts["fp"]), _cell(counts["missed"]),  # type: ignore
                      _cell(counts["warnings"]), f"{result['seconds']:.0f}"))  # type: ignore[arg-type]
+        if not stacks:
+            lines = str(result["output"]).splitlines()
+            why = next((" ".join(lines[i:i + 2]) for i, line in enumerate(lines) if "failed:" in line), "")[:300]
+            print(f"note: {name}: nothing synthesized or planned: {why}", file=sys.stderr)
         if counts["skipped"]:
             print(f"note: {name}: skipped {', '.join(counts['skipped'])}", file=sys.stderr)  # type: ignore[arg-type]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     print("\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in rows))
     print(f"total: {totals['fp']} false positive(s), {totals['missed']} miss(es), {totals['warnings']} warning(s) "
           f"over {len(names)} projects; {totals['extra stacks']} extra stack(s) (each project builds one)")
+    if verbose:
+        print("\n".join(["", "findings:", *details]))
     return 0
 
 

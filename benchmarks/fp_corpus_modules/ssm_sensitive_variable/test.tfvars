@@ -1,0 +1,1 @@
+provider_api_token = "pk_test_51HxYzDummyTokenForPlanOnly"
