@@ -88,9 +88,11 @@ def mask_data(data: Any, *, keys: bool = True) -> Any:
 
 
 def remember(values: Iterable[Any]) -> None:
-    """Mask these secret values from now on, wherever they appear (an output's value, say)."""
+    """Mask these secret values from now on, wherever they appear (an output's value, say). A
+    plan's markers (``str`` subclasses reading ``(sensitive value)``, ``(known after apply)``)
+    hold no secret: they are not remembered."""
     for value in values:
-        if isinstance(value, str):
+        if type(value) is str:
             if len(value) >= _MIN_REMEMBERED and "${" not in value and not _WORDLIKE.fullmatch(value):
                 _remembered.add(value)
         elif isinstance(value, Mapping):

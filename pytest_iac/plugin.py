@@ -240,6 +240,14 @@ def pytest_configure_node(node: Any) -> None:
     node.workerinput[RUN_DIR_KEY] = str(run_cache_dir(node.config))
 
 
+def pytest_assertrepr_compare(op: str, left: object, right: object) -> list[str] | None:
+    if "Sensitive" not in (type(left).__name__, type(right).__name__):
+        return None
+    from pytest_iac.terraform.sensitive import explain_comparison
+
+    return explain_comparison(op, left, right)
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     state = config.stash.get(STATE, None)
     for action in state.cleanup if state else ():

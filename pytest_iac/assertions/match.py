@@ -8,7 +8,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pytest_iac.assertions.matchers import (AbsentMatch, AnyValueMatch, ArrayMatch, Matcher, NotMatch, ObjectMatch,
-                                            RegexpMatch, SerializedJsonMatch, UnknownMatch, compile_pattern)
+                                            RegexpMatch, SensitiveMatch, SerializedJsonMatch, UnknownMatch,
+                                            compile_pattern)
 from pytest_iac.assertions.result import MatchResult
 
 __all__ = ["Match"]
@@ -62,6 +63,12 @@ class Match:
     def unknown() -> Matcher:
         """A value of a Terraform plan that is known only after apply (an ARN, an id)."""
         return UnknownMatch()
+
+    @staticmethod
+    def sensitive() -> Matcher:
+        """A value a Terraform plan marks sensitive (a ``sensitive`` variable or output, an attribute
+        such as a password): present, hidden as ``(sensitive value)``, never compared or shown."""
+        return SensitiveMatch()
 
     @staticmethod
     def absent() -> Matcher:

@@ -33,12 +33,16 @@ from abc import abstractmethod
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from pytest_iac.terraform.sensitive import Sensitive
 from pytest_iac.terraform.unknown import Unknown
 from pytest_iac.assertions.result import MatchResult
 from pytest_iac.assertions.values import DECODED, MISSING, UNSET, Describable, json_type, render_value
 
 __all__ = ["AbsentMatch", "AnyValueMatch", "ArrayMatch", "LiteralMatch", "Matcher", "NotMatch", "ObjectMatch",
-           "RegexpMatch", "SerializedJsonMatch", "compile_pattern"]
+           "RegexpMatch", "SensitiveMatch", "SerializedJsonMatch", "UnknownMatch", "compile_pattern"]
+
+_SENSITIVE_HINT = ("expected {expected}, got a sensitive value: terraform hides it in the plan, so it cannot be "
+                   "compared; assert on it with Match.sensitive() (or Match.any_value())")
 
 
 class Matcher(Describable):
@@ -99,6 +103,8 @@ class LiteralMatch(Matcher):
         result = MatchResult(actual, self.name)
         if actual is MISSING:
             return self._missing(result)
+        if isinstance(actual, Sensitive) and not isinstance(self.pattern, Sensitive):
+            return result.fail(self, _SENSITIVE_HINT, expected=self.pattern)
         if json_type(actual) != json_type(self.pattern) or actual != self.pattern:
             result.fail(self, "expected {expected}, got {actual}", expected=self.pattern, actual=actual)
         return result
@@ -262,6 +268,23 @@ class UnknownMatch(Matcher):
         return isinstance(actual, Unknown)
 
 
+class SensitiveMatch(Matcher):
+    """A value a plan marks sensitive (see ``terraform.sensitive.SENSITIVE``): present, never shown."""
+
+    name = "sensitive"
+
+    def test(self, actual: Any) -> MatchResult:
+        result = MatchResult(actual, self.name)
+        if actual is MISSING:
+            return result.fail(self, "missing (expected a sensitive value)")
+        if not isinstance(actual, Sensitive):
+            result.fail(self, "expected a sensitive value, got {actual}", actual=actual)
+        return result
+
+    def matches(self, actual: Any) -> bool:
+        return isinstance(actual, Sensitive)
+
+
 class NotMatch(Matcher):
     name = "not"
 
@@ -293,13 +316,15 @@ class RegexpMatch(Matcher):
         result = MatchResult(actual, self.name)
         if actual is MISSING:
             return self._missing(result)
+        if isinstance(actual, Sensitive):
+            return result.fail(self, _SENSITIVE_HINT, expected=self)
         if not isinstance(actual, str) or not self._regex.search(actual):
             result.fail(self, "expected a string matching regexp {expected}, got {actual}",
                         expected=self.pattern, actual=actual)
         return result
 
     def matches(self, actual: Any) -> bool:
-        return isinstance(actual, str) and self._regex.search(actual) is not None
+        return isinstance(actual, str) and not isinstance(actual, Sensitive) and self._regex.search(actual) is not None
 
 
 class SerializedJsonMatch(Matcher):

@@ -4,7 +4,10 @@ A plan lists instances, not blocks: ``aws_sqs_queue.q[1]``, ``module.m.aws_sns_t
 instance becomes one entry keyed by its full address (kept in the entry's ``//`` metadata, which
 the index reads), with its planned values (a data source read while planning: its values from
 the plan's prior state); a value terraform knows only after apply is the
-``UNKNOWN`` marker, so a test can tell "not known yet" (``Match.unknown()``) from "null". The
+``UNKNOWN`` marker, so a test can tell "not known yet" (``Match.unknown()``) from "null"; a
+value the plan marks sensitive (redacted by ``synthesis/plan_redact``) is the ``SENSITIVE``
+marker (``Match.sensitive()``), found by the plan's own marks, so a string a module holds that
+merely reads ``(sensitive value)`` stays a string. The
 references of each entry come from the plan's ``configuration`` (which keeps the expressions),
 made absolute with the module path, so ``references_to`` / ``references_from`` work as for a
 synthesized stack.
@@ -16,9 +19,10 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from pytest_iac.terraform.sensitive import SENSITIVE, SENSITIVE_TEXT, Sensitive
 from pytest_iac.terraform.unknown import UNKNOWN, Unknown
 
-__all__ = ["UNKNOWN", "Unknown", "base_address", "config_address", "template_config"]
+__all__ = ["SENSITIVE", "UNKNOWN", "Sensitive", "Unknown", "base_address", "config_address", "template_config"]
 
 # provider settings the plugin's own override file sets: never shown as the module's
 _OVERRIDE_KEYS = frozenset({"access_key", "secret_key", "skip_credentials_validation", "skip_requesting_account_id",
@@ -42,6 +46,7 @@ def template_config(plan: Mapping[str, Any], stack_name: str) -> dict[str, Any]:
     for resource in planned:
         address = resource["address"]
         values = _with_unknown(dict(resource.get("values") or {}), unknown.get(address))
+        values = _with_sensitive(values, resource.get("sensitive_values"))
         section = "data" if resource.get("mode") == "data" else "resource"
         name = resource["name"] + (f"[{_key(resource['index'])}]" if "index" in resource else "")
         values["//"] = {"metadata": {
@@ -54,6 +59,7 @@ def template_config(plan: Mapping[str, Any], stack_name: str) -> dict[str, Any]:
         after_unknown = changes.get(name, {}).get("after_unknown")
         value = UNKNOWN if after_unknown is True or "value" not in output else output["value"]
         value = _with_unknown(value, after_unknown) if isinstance(after_unknown, (dict, list)) else value
+        value = _with_sensitive(value, output.get("sensitive") is True or changes.get(name, {}).get("after_sensitive"))
         config["output"][name] = {"value": value, "sensitive": bool(output.get("sensitive"))}
     return config
 
@@ -96,6 +102,21 @@ def _with_unknown(value: Any, unknown: Any) -> Any:
         return value
     if isinstance(unknown, list) and isinstance(value, list):
         return [_with_unknown(v, u) for v, u in zip(value, unknown)] + value[len(unknown):]
+    return value
+
+
+def _with_sensitive(value: Any, sensitive: Any) -> Any:
+    """``value`` with each redacted leaf that ``sensitive`` marks as the ``SENSITIVE`` marker."""
+    if sensitive is True:
+        if isinstance(value, Mapping):
+            return {k: _with_sensitive(v, True) for k, v in value.items()}
+        if isinstance(value, list):
+            return [_with_sensitive(v, True) for v in value]
+        return SENSITIVE if type(value) is str and value == SENSITIVE_TEXT else value
+    if isinstance(sensitive, Mapping) and sensitive and isinstance(value, Mapping):
+        return {k: _with_sensitive(v, sensitive[k]) if k in sensitive else v for k, v in value.items()}
+    if isinstance(sensitive, list) and sensitive and isinstance(value, list):
+        return [_with_sensitive(v, s) for v, s in zip(value, sensitive)] + value[len(sensitive):]
     return value
 
 
@@ -150,9 +171,11 @@ def _providers(plan: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
             if "constant_value" in expression:
                 settings[key] = expression["constant_value"]
             elif len(expression.get("references") or ()) == 1 and expression["references"][0].startswith("var."):
-                value = variables.get(expression["references"][0][4:], {})  # region = var.region
+                name = expression["references"][0][4:]  # region = var.region
+                value = variables.get(name, {})
                 if "value" in value:
-                    settings[key] = value["value"]
+                    declared = plan["configuration"].get("root_module", {}).get("variables", {}).get(name, {})
+                    settings[key] = _with_sensitive(value["value"], declared.get("sensitive") is True)
         if provider.get("alias"):
             settings["alias"] = provider["alias"]
         providers.setdefault(provider.get("name") or key.split(".")[0], []).append(settings)

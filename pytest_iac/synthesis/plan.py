@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_iac.config.entry import EntryError, EntrySpec
+from pytest_iac.synthesis.plan_redact import redact_plan
 from pytest_iac.synthesis.synthesize import SynthesizedStack, Synthesis
 
 __all__ = ["PLAN_FILE", "PlanSynthesis", "module_copy", "plan_env", "plan_module", "read_plan"]
@@ -133,10 +134,10 @@ def _plan(spec: EntrySpec, workdir: Path, terraform: str, plugin_dirs: list[Path
     except TerraformError as exc:
         raise EntryError(f"stack entry {spec.describe()}: {exc}") from None
     try:
-        data = json.loads(shown.stdout)
+        data = redact_plan(json.loads(shown.stdout))
     except ValueError:
         raise EntryError(f"stack entry {spec.describe()}: terraform show -json gave no JSON") from None
-    (workdir / PLAN_FILE).write_text(shown.stdout, encoding="utf-8")
+    (workdir / PLAN_FILE).write_text(json.dumps(data), encoding="utf-8")
     timings["total"] = time.perf_counter() - started
     return read_plan(spec, data, timings)
 

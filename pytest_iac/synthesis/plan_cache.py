@@ -5,7 +5,9 @@ The key is everything known before planning: the digest of every file of the mod
 the variables (given, files, ``TF_VAR_*``), the terraform binary (path, size, modification
 time: asking its version would start it), the provider mirror's directories and pytest-iac's
 version. Local child modules outside the module's tree are known only after a plan; their
-digests are stored with the entry and checked on lookup. Entries are written atomically.
+digests are stored with the entry and checked on lookup. Entries are written atomically. The
+plan stored is the redacted one (``plan_redact``): no sensitive value is ever written here, and
+an entry of an older format (which could hold them) is deleted when found.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from pytest_iac.synthesis.plan import PlanSynthesis, plan_module, read_plan
 
 __all__ = ["PlanCache", "session_plan"]
 
-FORMAT = 1
+FORMAT = 2  # 2: sensitive values redacted; entries of format 1 hold them in plain text
 _SKIPPED = frozenset({".terraform", ".git", "__pycache__", ".pytest_cache"})
 
 
@@ -96,6 +98,7 @@ class PlanCache:
         return hashlib.sha256(text.encode()).hexdigest()[:24]
 
     def lookup(self, key: str) -> dict[str, Any] | None:
+        self.remove_old_entries()
         try:
             entry = json.loads((self.directory / f"{key}.json").read_text(encoding="utf-8"))
             if entry.get("format") != FORMAT:
@@ -106,6 +109,21 @@ class PlanCache:
         except (OSError, ValueError, KeyError, TypeError):
             return None  # none, or corrupt: plan again
         return plan if isinstance(plan, dict) else None
+
+    def remove_old_entries(self) -> None:
+        """Delete the entries of an older format: they may hold a plan's sensitive values in
+        plain text. A current entry is told by its first bytes, without reading it whole."""
+        for path in self.directory.glob("*.json"):
+            try:
+                with path.open("rb") as file:
+                    start = file.read(32)
+                if start.startswith(b'{"format": %d,' % FORMAT):
+                    continue
+                entry = json.loads(path.read_text(encoding="utf-8"))
+                if isinstance(entry, dict) and entry.get("format") != FORMAT and "plan" in entry:
+                    path.unlink()
+            except (OSError, ValueError):
+                continue
 
     def store(self, key: str, plan: dict[str, Any], outside: dict[str, str]) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -147,5 +165,5 @@ def _inside(path: Path, root: Path) -> bool:
 def _own_code_digest() -> str:
     """The plan runner and adapter's own code: an edited checkout must not reuse old plans."""
     here = Path(__file__).parent.parent
-    parts = [_digest_file(here / rel) for rel in ("synthesis/plan.py", "deploy/apply.py")]
+    parts = [_digest_file(here / rel) for rel in ("synthesis/plan.py", "synthesis/plan_redact.py", "deploy/apply.py")]
     return hashlib.sha256("".join(parts).encode()).hexdigest()[:16]

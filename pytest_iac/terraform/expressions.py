@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from pytest_iac.terraform.sensitive import Sensitive
 from pytest_iac.terraform.unknown import Unknown
 
 __all__ = ["directives", "interpolations", "is_expression", "references", "split", "unescape"]
@@ -26,9 +27,10 @@ _REFERENCE = re.compile(r"(?<![\w.\-])((?:data\.)?[A-Za-z][\w-]*\.[A-Za-z_][\w-]
 
 def is_expression(value: Any) -> bool:
     """A string holding a real interpolation or directive, or a plan's value known only after
-    apply: its value is known only to terraform. ``"$${x}"`` is the literal ``${x}``, so not an
+    apply or hidden as sensitive: its value is known only to terraform (and the checks must not
+    judge the marker's text as a literal). ``"$${x}"`` is the literal ``${x}``, so not an
     expression."""
-    if isinstance(value, Unknown):
+    if isinstance(value, (Unknown, Sensitive)):
         return True
     return isinstance(value, str) and next(_sequences(value), None) is not None
 

@@ -1,0 +1,203 @@
+"""A plan's sensitive values replaced by ``(sensitive value)`` as soon as ``terraform show -json``
+has written them, before the plan cache, the private ``plan.json``, the Template or a report
+sees the plan.
+
+``show -json`` writes every value in plain text and says beside it which ones are sensitive:
+``sensitive_values`` of a resource's planned (and prior) values, ``before_sensitive`` /
+``after_sensitive`` of a change, ``sensitive`` of an output, and of a root variable's
+declaration in the configuration. Each sensitive leaf (a string, number or boolean; a null is
+no secret) becomes terraform's own ``(sensitive value)``; maps and lists keep their keys and
+lengths, so whatever reads the plan's shape (the adapter, checkov) still can. A constant a
+sensitive attribute was given in the configuration is redacted the same way, keeping its
+``constant_value`` key: that the code holds a literal stays visible, the literal does not.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from pytest_iac.terraform.sensitive import SENSITIVE_TEXT
+
+__all__ = ["redact_plan"]
+
+_INDEX = re.compile(r"\[[^\]]*\]")
+_MIN_SWEPT = 8  # a shorter sensitive text ("app", "5432") would hide ordinary values elsewhere
+
+
+def redact_plan(plan: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of ``plan`` with every value terraform marks sensitive replaced by its text."""
+    out = copy.deepcopy(dict(plan))
+    redaction = _Redaction()
+    hide = redaction.hide
+    root = (out.get("configuration") or {}).get("root_module") or {}
+    for name, variable in (out.get("variables") or {}).items():
+        if _declared_sensitive(root, name) and isinstance(variable, dict) and "value" in variable:
+            variable["value"] = hide(variable["value"], True)
+    _variables(root, hide)
+    resources = [r for module in ((out.get("planned_values") or {}).get("root_module"),
+                                  ((out.get("prior_state") or {}).get("values") or {}).get("root_module"))
+                 for r in _resources(module or {}) if "values" in r]
+    changes = [c["change"] for section in ("resource_changes", "resource_drift") for c in out.get(section) or []
+               if isinstance(c.get("change"), dict)]
+    for resource in resources:
+        resource["values"] = hide(resource["values"], resource.get("sensitive_values"))
+    for change in changes:
+        redaction.change(change)
+    for values in ((out.get("planned_values") or {}).get("outputs"),
+                   ((out.get("prior_state") or {}).get("values") or {}).get("outputs")):
+        for output in (values or {}).values():
+            if isinstance(output, dict) and output.get("sensitive") is True and "value" in output:
+                output["value"] = hide(output["value"], True)
+    for change in (out.get("output_changes") or {}).values():
+        if isinstance(change, dict):
+            redaction.change(change)
+    for resource in resources:  # a provider's copy of a sensitive value (tags -> tags_all) is not marked
+        resource["values"], marks = redaction.sweep(resource["values"], resource.get("sensitive_values"))
+        if marks is not resource.get("sensitive_values"):
+            resource["sensitive_values"] = marks
+    for change in changes:
+        redaction.change(change, sweep=True)
+    _configured_constants(root, "", _sensitive_by_block(out), hide)
+    return out
+
+
+class _Redaction:
+    """Hides sensitive leaves and remembers the texts it hid, so that the same text met where
+    terraform did not mark it is hidden (and marked) too."""
+
+    def __init__(self) -> None:
+        self.secrets: set[str] = set()
+
+    def hide(self, value: Any, sensitive: Any) -> Any:
+        """``value`` with the leaves ``sensitive`` marks (``True``: all of them) replaced."""
+        if sensitive is True:
+            if isinstance(value, Mapping):
+                return {k: self.hide(v, True) for k, v in value.items()}
+            if isinstance(value, list):
+                return [self.hide(v, True) for v in value]
+            if value is None:
+                return None
+            if isinstance(value, str) and len(value) >= _MIN_SWEPT and value != SENSITIVE_TEXT:
+                self.secrets.add(value)
+            return SENSITIVE_TEXT
+        if isinstance(sensitive, Mapping) and isinstance(value, Mapping):
+            return {k: self.hide(v, sensitive.get(k)) for k, v in value.items()}
+        if isinstance(sensitive, list) and isinstance(value, list):
+            return [self.hide(v, sensitive[i] if i < len(sensitive) else None) for i, v in enumerate(value)]
+        return value
+
+    def sweep(self, value: Any, sensitive: Any) -> tuple[Any, Any]:
+        """``value`` with each remembered secret terraform left unmarked hidden, and ``sensitive``
+        marking it; ``sensitive`` itself (the same object) when there was none."""
+        if sensitive is True or not self.secrets:
+            return value, sensitive
+        if isinstance(value, str):
+            return (SENSITIVE_TEXT, True) if value in self.secrets else (value, sensitive)
+        if isinstance(value, Mapping):
+            old = sensitive if isinstance(sensitive, Mapping) else {}
+            swept, marks = {}, dict(old)
+            for key, child in value.items():
+                swept[key], marks[key] = self.sweep(child, old.get(key))
+                if marks[key] is None and key not in old:
+                    del marks[key]
+            return swept, (sensitive if marks == old else marks)
+        if isinstance(value, list):
+            old_list = list(sensitive) if isinstance(sensitive, list) else []
+            pairs = [self.sweep(v, old_list[i] if i < len(old_list) else None) for i, v in enumerate(value)]
+            marks_list = [m if m is not None else False for _, m in pairs]
+            changed = any(m is True for _, m in pairs) and marks_list != old_list
+            return [v for v, _ in pairs], (marks_list if changed else sensitive)
+        return value, sensitive
+
+    def change(self, change: dict[str, Any], *, sweep: bool = False) -> None:
+        for side in ("before", "after"):
+            if side not in change:
+                continue
+            marks = change.get(f"{side}_sensitive")
+            if not sweep:
+                change[side] = self.hide(change[side], marks)
+                continue
+            change[side], swept = self.sweep(change[side], marks)
+            if swept is not marks:
+                change[f"{side}_sensitive"] = swept
+
+
+def _resources(module: Mapping[str, Any]) -> list[dict[str, Any]]:
+    found = [r for r in module.get("resources") or [] if isinstance(r, dict)]
+    for child in module.get("child_modules") or []:
+        found += _resources(child)
+    return found
+
+
+def _declared_sensitive(module: Mapping[str, Any], name: str) -> bool:
+    declaration = (module.get("variables") or {}).get(name)
+    return isinstance(declaration, Mapping) and declaration.get("sensitive") is True
+
+
+def _variables(module: dict[str, Any], hide: Callable[[Any, Any], Any]) -> None:
+    """The default of a variable declared ``sensitive`` and a constant a module call passes to
+    one, in the root and every child module."""
+    for declaration in (module.get("variables") or {}).values():
+        if isinstance(declaration, dict) and declaration.get("sensitive") is True and "default" in declaration:
+            declaration["default"] = hide(declaration["default"], True)
+    for call in (module.get("module_calls") or {}).values():
+        child = call.get("module") or {}
+        for name, expression in (call.get("expressions") or {}).items():
+            if _declared_sensitive(child, name) and isinstance(expression, dict) and "constant_value" in expression:
+                expression["constant_value"] = hide(expression["constant_value"], True)
+        _variables(child, hide)
+
+
+def _configured_constants(module: dict[str, Any], prefix: str, marks: Mapping[str, Any],
+                          hide: Callable[[Any, Any], Any]) -> None:
+    """The ``constant_value`` of each configured attribute that any instance of its block marks
+    sensitive (``aws_ssm_parameter`` ``value = "..."`` written in the code)."""
+    for block in module.get("resources") or []:
+        sensitive = marks.get(prefix + str(block.get("address", "")))
+        if sensitive and isinstance(block.get("expressions"), dict):
+            block["expressions"] = _hide_constants(block["expressions"], sensitive, hide)
+    for name, call in (module.get("module_calls") or {}).items():
+        _configured_constants(call.get("module") or {}, f"{prefix}module.{name}.", marks, hide)
+
+
+def _hide_constants(expressions: Any, sensitive: Any, hide: Callable[[Any, Any], Any]) -> Any:
+    if isinstance(expressions, Mapping):
+        if "constant_value" in expressions and sensitive:
+            return {**expressions, "constant_value": hide(expressions["constant_value"], sensitive)}
+        if isinstance(sensitive, Mapping):
+            return {k: _hide_constants(v, sensitive.get(k), hide) for k, v in expressions.items()}
+        return expressions
+    if isinstance(expressions, list):  # a nested block's list: each element against any instance's marks
+        merged = _merge(*sensitive) if isinstance(sensitive, list) and sensitive else sensitive
+        return [_hide_constants(e, merged, hide) for e in expressions]
+    return expressions
+
+
+def _sensitive_by_block(plan: Mapping[str, Any]) -> dict[str, Any]:
+    """Block address (instance keys dropped) -> the union of its instances' sensitive marks."""
+    marks: dict[str, Any] = {}
+    for change in plan.get("resource_changes") or []:
+        sensitive = (change.get("change") or {}).get("after_sensitive")
+        if sensitive:
+            address = _INDEX.sub("", str(change.get("address", "")))
+            marks[address] = _merge(marks.get(address), sensitive)
+    return marks
+
+
+def _merge(*marks: Any) -> Any:
+    """The union of sensitive marks: ``True`` wins, maps merge by key."""
+    present = [m for m in marks if m]
+    if any(m is True for m in present):
+        return True
+    if present and all(isinstance(m, Mapping) for m in present):
+        merged: dict[str, Any] = {}
+        for mark in present:
+            for key, value in mark.items():
+                merged[key] = _merge(merged.get(key), value)
+        return merged
+    if present and all(isinstance(m, list) for m in present):
+        return [_merge(*(element for mark in present for element in mark))]
+    return None
