@@ -137,6 +137,8 @@ def _plan(spec: EntrySpec, workdir: Path, terraform: str, plugin_dirs: list[Path
         data = redact_plan(json.loads(shown.stdout))
     except ValueError:
         raise EntryError(f"stack entry {spec.describe()}: terraform show -json gave no JSON") from None
+    for secret_bearing in (copy / "plan.bin", copy / VARS_FILE):  # the unredacted plan, the given variables
+        secret_bearing.unlink(missing_ok=True)
     (workdir / PLAN_FILE).write_text(json.dumps(data), encoding="utf-8")
     timings["total"] = time.perf_counter() - started
     return read_plan(spec, data, timings)
