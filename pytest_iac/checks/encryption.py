@@ -16,7 +16,9 @@ from pytest_iac.checks._common import blocks, is_false, is_true, literal, option
 from pytest_iac.checks.base import Check, CheckContext, Finding
 
 _AWS_MANAGED = re.compile(r"(^|[:/])alias/aws/")
-_BUCKET_REFERENCE = re.compile(r"\baws_s3_bucket\.([A-Za-z_][\w-]*)\.")
+# ${aws_s3_bucket.b.id}; in a module's plan also module.m[0].aws_s3_bucket.b[1]
+_BUCKET_REFERENCE = re.compile(r"(?<![\w.])((?:module\.[\w-]+(?:\[[^\]]*\])?\.)*aws_s3_bucket\.[A-Za-z_][\w-]*"
+                               r"(?:\[[^\]]*\])?)(?=[.}])")
 KEY_ARGUMENTS = ("kms_key_id", "kms_key_arn", "kms_master_key_id")
 # For kms_required types without a reader below: the argument naming their key, when it is not kms_key_id.
 KEY_ARGUMENT_BY_TYPE = {"aws_lambda_function": "kms_key_arn"}
@@ -99,7 +101,7 @@ def _bucket_configs(ctx: CheckContext) -> dict[str, list[Mapping[str, Any]]]:
     found: dict[str, list[Mapping[str, Any]]] = {}
     for _, _, body in resources(ctx, "aws_s3_bucket_server_side_encryption_configuration"):
         target = body.get("bucket")
-        names = [f"aws_s3_bucket.{n}" for n in _BUCKET_REFERENCE.findall(target)] if isinstance(target, str) else []
+        names = _BUCKET_REFERENCE.findall(target) if isinstance(target, str) else []
         if target in by_name:
             names.append(by_name[target])
         for name in names:

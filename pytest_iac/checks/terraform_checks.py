@@ -97,19 +97,25 @@ def _truthy(value: Any) -> bool:
 
 
 def backend_findings(backend: tuple[str, Mapping[str, Any]] | None, version: VersionLike, *,
-                     assumed: bool = False, env: Mapping[str, str] | None = None) -> list[Finding]:
+                     assumed: bool = False, env: Mapping[str, str] | None = None,
+                     module: bool = False) -> list[Finding]:
     """Findings (address None: the backend is not a resource) for a backend against ``version``.
     ``assumed``: terraform was not found and ``version`` is the newest the table knows. ``env``:
-    what ``terraform init`` would see of the environment (AWS_REGION); none when not given."""
+    what ``terraform init`` would see of the environment (AWS_REGION); none when not given.
+    ``module``: the backend is written in a Terraform module's files, where a partial
+    configuration is normal (the rest comes from ``-backend-config`` at init), so only what is
+    written is judged."""
     env = {} if env is None else env
     version = parse_version(version)
     tf = f"terraform {_v(version)}" + (" (assumed: terraform not found)" if assumed else "")
     if backend is None:
+        how = ('add terraform { backend "s3" { ... } } (its settings may come from -backend-config at init)'
+               if module else "configure an S3Backend")
         return [Finding(None, "no backend configured: terraform keeps the state in a local terraform.tfstate "
-                              "that is lost with the checkout; configure an S3Backend", severity="warning")]
+                              f"that is lost with the checkout; {how}", severity="warning")]
     btype, settings = backend
     if btype == "s3":
-        return _s3(settings, version, tf, env)
+        return _s3_arguments(settings, version, tf) + ([] if module else _s3_complete(settings, version, env))
     if btype == "local":
         return [Finding(None, f'local backend: unknown argument "{k}"{_closest(k, list(LOCAL_KEYS))} '
                               f'(init fails: No argument or block type is named "{k}")')
@@ -122,7 +128,8 @@ def backend_findings(backend: tuple[str, Mapping[str, Any]] | None, version: Ver
     return []
 
 
-def _s3(settings: Mapping[str, Any], version: Version, tf: str, env: Mapping[str, str]) -> list[Finding]:
+def _s3_arguments(settings: Mapping[str, Any], version: Version, tf: str) -> list[Finding]:
+    """What is wrong with each argument written."""
     found: list[Finding] = []
     valid_now = s3_keys_accepted(version)
     for name, value in settings.items():
@@ -144,6 +151,12 @@ def _s3(settings: Mapping[str, Any], version: Version, tf: str, env: Mapping[str
         if is_expression(value):
             found.append(Finding(None, f's3 backend: "{name}" = {value!r} is taken literally: backend settings '
                                        "cannot use expressions or cdktf tokens; pass a plain value"))
+    return found
+
+
+def _s3_complete(settings: Mapping[str, Any], version: Version, env: Mapping[str, str]) -> list[Finding]:
+    """What a complete configuration lacks: required arguments, locking, encryption."""
+    found: list[Finding] = []
     for name in ("bucket", "key"):
         if not settings.get(name):
             found.append(Finding(None, f's3 backend: "{name}" is required'))
@@ -163,12 +176,15 @@ def _find_terraform(ctx: CheckContext) -> Terraform:
 
 
 def _run_backend(ctx: CheckContext) -> Iterator[Finding]:
+    from pytest_iac.config.entry import is_terraform_module
+
     try:
         version, assumed = _find_terraform(ctx).version, False
     except TerraformUnavailable:
         version, assumed = LATEST_KNOWN, True
     env = {"AWS_REGION": ctx.aws_region} if ctx.aws_region else {}
-    yield from backend_findings(ctx.template.backend, version, assumed=assumed, env=env)
+    yield from backend_findings(ctx.template.backend, version, assumed=assumed, env=env,
+                                module=is_terraform_module(ctx.stack_dir))
 
 
 def _run_validate(ctx: CheckContext) -> Iterator[Finding]:

@@ -25,6 +25,7 @@ __all__ = ["PLAN_FILE", "PlanSynthesis", "module_copy", "plan_env", "plan_module
 
 PLAN_FILE = "plan.json"
 VARS_FILE = "zz-pytest-iac.tfvars.json"
+BACKEND_OVERRIDE = "zz_pytest_iac_backend_override.tf.json"
 INIT_TIMEOUT, PLAN_TIMEOUT = 300.0, 900.0
 _COPY_IGNORED = shutil.ignore_patterns(".terraform", ".terraform.lock.hcl", "*.tfstate", "*.tfstate.backup",
                                        ".git", "__pycache__", ".pytest_cache")
@@ -38,6 +39,14 @@ class PlanSynthesis(Synthesis):
     plan: dict[str, Any] = field(default_factory=dict, repr=False)
     module_dir: Path = Path(".")
     module_dirs: dict[str, Path] = field(default_factory=dict)
+
+    def check_template(self, name: str) -> Any:
+        """The plan as the checks read it (``plan_check_view``): references where the plan
+        has values known only after apply, unset attributes left out."""
+        from pytest_iac.assertions.plan_check_view import check_config
+        from pytest_iac.assertions.template import Template
+
+        return Template(check_config(self.plan, self.stacks[name].config), stack_name=name)
 
     def addresses(self) -> list[str]:
         return [f"{name}:{address}" for name in self.stacks for address in self.stack(name).resource_addresses]
@@ -62,7 +71,12 @@ def read_plan(spec: EntrySpec, plan: dict[str, Any], timings: dict[str, float]) 
 
     assert spec.path is not None
     name = spec.path.name
+    from pytest_iac.terraform.hcl_blocks import backend
+
     config = template_config(plan, name)
+    written = backend(spec.path)  # the plan has none: it was made with -backend=false
+    if written is not None:
+        config["terraform"] = {"cloud": written[1]} if written[0] == "cloud" else {"backend": {written[0]: written[1]}}
     stack = SynthesizedStack(name=name, path=spec.path / PLAN_FILE, config=config)
     return PlanSynthesis(entry=spec.entry, outdir=spec.path, manifest={}, stacks={name: stack}, timings=timings,
                          plan=plan, module_dir=spec.path, module_dirs=module_dirs(plan, spec.path))
@@ -112,7 +126,8 @@ def _plan(spec: EntrySpec, workdir: Path, terraform: str, plugin_dirs: list[Path
     timings: dict[str, float] = {}
     try:
         began = time.perf_counter()
-        init = run([terraform, "init", "-backend=false", "-input=false", "-no-color",
+        no_backend = [] if (copy / BACKEND_OVERRIDE).exists() else ["-backend=false"]
+        init = run([terraform, "init", *no_backend, "-input=false", "-no-color",
                     *(f"-plugin-dir={d}" for d in plugin_dirs)],
                    cwd=copy, env=env, timeout=INIT_TIMEOUT, what="terraform init", check=False)
         timings["init"] = time.perf_counter() - began
@@ -151,7 +166,18 @@ def module_copy(module: Path, workdir: Path, endpoint: str | None = None) -> Pat
     copy = workdir / "module"
     shutil.copytree(module, copy, ignore=_COPY_IGNORED, symlinks=False)
     _write_override(copy, endpoint, aws_data_sources(module) if endpoint else [])
+    _write_backend_override(copy)
     return copy
+
+
+def _write_backend_override(copy: Path) -> None:
+    """A module's own backend (``s3``, ``cloud``) replaced by a local one in the copy: plan
+    needs the backend the configuration names initialized, and ``-backend=false`` leaves it not."""
+    from pytest_iac.terraform.hcl_blocks import backend
+
+    if backend(copy) is not None:
+        local = {"terraform": {"backend": {"local": {"path": "terraform.tfstate"}}}}
+        (copy / BACKEND_OVERRIDE).write_text(json.dumps(local, indent=2) + "\n", encoding="utf-8")
 
 
 def aws_data_sources(module: Path) -> list[str]:

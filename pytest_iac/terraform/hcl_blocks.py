@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Block", "module_blocks", "module_files", "required_providers"]
+__all__ = ["Block", "backend", "module_blocks", "module_files", "required_providers"]
 
 COUNTED = ("resource", "data", "module", "output", "variable")
+_BACKEND_HEADER = re.compile(r'^[ \t]*(?:backend\s+"([^"]+)"|(cloud))\s*\{', re.M)
 _SKIPPED_DIRS = frozenset({".terraform", ".git"})
 
 
@@ -94,21 +95,53 @@ def _unquote(label: str) -> str:
     return label[1:-1] if len(label) >= 2 and label[0] == label[-1] == '"' else label
 
 
-def required_providers(directory: Path) -> dict[str, dict[str, Any]]:
-    """``terraform { required_providers { ... } }`` of a module: local name -> source and version."""
-    found: dict[str, dict[str, Any]] = {}
+def _terraform_blocks(directory: Path) -> list[dict[str, Any]]:
+    """The ``terraform { ... }`` blocks of a module's files, as the parser gives them."""
+    found = []
     for path in module_files(directory):
         text = path.read_text(encoding="utf-8", errors="replace")
         parsed = _parse_json(text) if path.name.endswith(".json") else _parse_hcl(text)
-        for block in (parsed or {}).get("terraform", []) or []:
-            for group in (block.get("required_providers") or []) if isinstance(block, dict) else []:
-                for name, spec in (group.items() if isinstance(group, dict) else ()):
-                    spec = spec[0] if isinstance(spec, list) and spec else spec
-                    if isinstance(spec, str):
-                        spec = {"version": spec}
-                    if isinstance(spec, dict) and not name.startswith("__"):
-                        found[_unquote(name)] = {k: v for k, v in spec.items() if k in ("source", "version")}
+        header = _BACKEND_HEADER.search(text) if parsed is None else None
+        if header:  # no parser: the type only, its settings unknown
+            found.append({"cloud": [{}]} if header.group(2) else {"backend": [{header.group(1): {}}]})
+        found.extend(b for b in (parsed or {}).get("terraform", []) or [] if isinstance(b, dict))
     return found
+
+
+def required_providers(directory: Path) -> dict[str, dict[str, Any]]:
+    """``terraform { required_providers { ... } }`` of a module: local name -> source and version."""
+    found: dict[str, dict[str, Any]] = {}
+    for block in _terraform_blocks(directory):
+        for group in block.get("required_providers") or []:
+            for name, spec in (group.items() if isinstance(group, dict) else ()):
+                spec = spec[0] if isinstance(spec, list) and spec else spec
+                if isinstance(spec, str):
+                    spec = {"version": spec}
+                if isinstance(spec, dict) and not name.startswith("__"):
+                    found[_unquote(name)] = {k: v for k, v in spec.items() if k in ("source", "version")}
+    return found
+
+
+def backend(directory: Path) -> tuple[str, dict[str, Any]] | None:
+    """``terraform { backend "s3" { ... } }`` of a module: its type and the settings written
+    there (a partial configuration gets the rest from ``-backend-config`` at init); a ``cloud``
+    block as ``("cloud", {...})``, as ``Template.backend`` reports it."""
+    for block in _terraform_blocks(directory):
+        groups = [*(block.get("backend") or []), *({"cloud": c} for c in block.get("cloud") or [])]
+        for group in groups:
+            for btype, settings in (group.items() if isinstance(group, dict) else ()):
+                if btype.startswith("__"):
+                    continue
+                settings = settings[0] if isinstance(settings, list) and settings else settings
+                settings = settings if isinstance(settings, dict) else {}
+                return _unquote(btype), {k: _plain(v) for k, v in settings.items() if not k.startswith("__")}
+    return None
+
+
+def _plain(value: Any) -> Any:
+    """One parser's ``["b"]`` or another's ``'"b"'`` as ``b``."""
+    value = value[0] if isinstance(value, list) and len(value) == 1 else value
+    return _unquote(value) if isinstance(value, str) else value
 
 
 def _blocks(parsed: dict[str, Any], text: str, path: Path) -> list[Block]:

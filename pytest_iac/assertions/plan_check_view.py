@@ -1,0 +1,137 @@
+"""A module's plan as the checks read it: the way cdktf would have written the configuration.
+
+The built-in checks were written for synthesized JSON, where a value terraform computes is a
+``${aws_kms_key.data.arn}`` string and an attribute nobody set is absent. In a plan the same
+value is the ``UNKNOWN`` marker (the reference is only in the plan's ``configuration``) and
+every attribute of the schema is present (``null`` when unset, the marker when computed). Read
+as it is, a bucket whose encryption resource says ``bucket = aws_s3_bucket.documents.id`` looks
+unencrypted. This view gives the checks what they expect:
+
+- an unknown value set from references becomes ``${ref}`` with the instance address of the
+  reference: absolute with the instance's module path (``module.m[0].aws_sqs_queue.q.arn``),
+  and ``count.index`` / ``each`` resolved to the instance's own key
+  (``aws_s3_bucket.b[count.index].id`` in instance 1 -> ``aws_s3_bucket.b[1]``);
+- an unknown value nobody set (``arn``, ``id``) and a ``null`` are left out.
+
+Tests never see this view: they query planned values, where ``Match.unknown()`` tells
+"known after apply" from ``null``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from pytest_iac.assertions.plan_adapter import config_address
+from pytest_iac.terraform.unknown import Unknown
+
+__all__ = ["check_config"]
+
+_LEFT_OUT = object()
+_NOT_ADDRESSES = frozenset({"var", "local", "path", "terraform", "self", "count", "each"})
+_LAST_KEY = re.compile(r"\[([^\]]*)\]$")
+_MODULE_PATH = re.compile(r"(?:module\.[^.\[]+(?:\[[^\]]*\])?\.)*")
+
+
+def check_config(plan: Mapping[str, Any], config: Mapping[str, Any]) -> dict[str, Any]:
+    """``config`` (the plan adapter's Terraform JSON) with resource and data bodies as cdktf
+    would write them; other sections as they are."""
+    blocks = _blocks(plan.get("configuration", {}).get("root_module", {}), "")
+    view = dict(config)
+    for section in ("resource", "data"):
+        view[section] = {rtype: {address: _body(address, body, blocks) for address, body in named.items()}
+                         for rtype, named in config.get(section, {}).items()}
+    return view
+
+
+def _blocks(module: Mapping[str, Any], prefix: str) -> dict[str, Mapping[str, Any]]:
+    """Absolute block address (no instance keys) -> the block's configuration."""
+    found = {prefix + block["address"]: block for block in module.get("resources", [])}
+    for name, call in module.get("module_calls", {}).items():
+        found.update(_blocks(call.get("module", {}), f"{prefix}module.{name}."))
+    return found
+
+
+def _body(address: str, body: Any, blocks: Mapping[str, Mapping[str, Any]]) -> Any:
+    if not isinstance(body, Mapping):
+        return body
+    block = blocks.get(config_address(address), {})
+    instance = _Instance(address, block)
+    values = {k: v for k, v in body.items() if k != "//"}
+    view = _value(values, block.get("expressions") or {}, instance)
+    view = dict(view) if isinstance(view, Mapping) else {}
+    if "//" in body:
+        view["//"] = body["//"]
+    return view
+
+
+class _Instance:
+    """Where an instance's references point: its module path and its own instance key."""
+
+    def __init__(self, address: str, block: Mapping[str, Any]) -> None:
+        self.module = _MODULE_PATH.match(address).group(0)  # type: ignore[union-attr]  # "module.m[0]." or ""
+        key = _LAST_KEY.search(address)
+        self.key = key.group(1) if key else None
+        each = block.get("for_each_expression")
+        self.each_of = [r for r in _references(each) if _root(r) not in _NOT_ADDRESSES]
+
+    def absolute(self, references: list[str]) -> list[str]:
+        """The instance addresses (with the attribute when terraform gave it) of ``references``;
+        ``var.`` and ``local.`` as they are, other terraform names left out."""
+        resolved: list[str] = []
+        for ref in _most_specific(references):
+            root = _root(ref)
+            if ref.startswith("each.value") and self.each_of and self.key is not None:
+                resolved.append(f"{self.module}{_base(self.each_of[0])}[{self.key}]{ref[len('each.value'):]}")
+            elif root in ("var", "local"):
+                resolved.append(ref)
+            elif root not in _NOT_ADDRESSES and "." in ref:
+                if "count.index" in references and "[" not in ref and ref.count(".") == 1 and self.key is not None:
+                    ref = f"{ref}[{self.key}]"  # aws_s3_bucket.b[count.index].id: terraform names the block only
+                resolved.append(self.module + ref)
+        return resolved
+
+
+def _value(value: Any, expression: Any, instance: _Instance) -> Any:
+    if value is None:
+        return _LEFT_OUT
+    if isinstance(value, Unknown):
+        refs = instance.absolute(_references(expression))
+        return "".join(f"${{{r}}}" for r in refs) if refs else _LEFT_OUT
+    if isinstance(value, Mapping):
+        sub = expression if isinstance(expression, Mapping) and "references" not in expression else {}
+        pairs = ((k, _value(v, sub.get(k), instance)) for k, v in value.items())
+        return {k: v for k, v in pairs if v is not _LEFT_OUT}
+    if isinstance(value, list):
+        items = [_value(v, _item(expression, i), instance) for i, v in enumerate(value)]
+        return [v for v in items if v is not _LEFT_OUT]
+    return value
+
+
+def _item(expression: Any, index: int) -> Any:
+    """The expression of item ``index`` of a list: a nested block's own, or the whole attribute's."""
+    if isinstance(expression, list):
+        return expression[index] if index < len(expression) else (expression[-1] if expression else None)
+    return expression
+
+
+def _references(expression: Any) -> list[str]:
+    if isinstance(expression, Mapping):
+        refs = expression.get("references")
+        if isinstance(refs, list):
+            return [r for r in refs if isinstance(r, str)]
+    return []
+
+
+def _most_specific(references: list[str]) -> list[str]:
+    """``aws_kms_key.data.arn`` and not also ``aws_kms_key.data``: terraform lists each prefix."""
+    return [r for r in references if not any(o != r and o.startswith((r + ".", r + "[")) for o in references)]
+
+
+def _root(ref: str) -> str:
+    return ref.split(".")[0].split("[")[0]
+
+
+def _base(ref: str) -> str:
+    return re.sub(r"\[[^\]]*\]$", "", ref)
