@@ -195,3 +195,16 @@ def test_the_check_item_reports_the_named_action(pytester: pytest.Pytester, writ
         "'s3:DeleteObject' (Write; can name accesspointobject, object) on Resource '[*]'*",
     ])
     result.stdout.no_fnmatch_line("*'logs:CreateLogDelivery' (*")
+
+
+def test_a_policy_document_used_only_as_a_key_policy_is_not_judged(tmp_path: Path) -> None:
+    key_admin = {"statement": [{"effect": "Allow", "actions": ["kms:*"], "resources": ["*"]}]}
+    config = tf({
+        "aws_kms_key.data": {"policy": "${data.aws_iam_policy_document.key.json}"},
+        "aws_kms_key.logs": {"policy": "${data.aws_iam_policy_document.shared.json}"},
+        "aws_iam_policy.admin": {"policy": "${data.aws_iam_policy_document.shared.json}"},
+    }, data={"aws_iam_policy_document.key": key_admin, "aws_iam_policy_document.shared": key_admin,
+             "aws_iam_policy_document.unused": key_admin})
+    flagged = sorted({f.address for f in run(config, tmp_path)})
+    # in a key policy "*" is the key itself; the same document attached to an identity is judged
+    assert flagged == ["data.aws_iam_policy_document.shared", "data.aws_iam_policy_document.unused"]

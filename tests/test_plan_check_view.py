@@ -225,3 +225,16 @@ def test_assets_resolve_relative_to_the_module_and_its_child_modules(pytester: p
     [finding] = report["checks"][0]["findings"]
     assert finding["address"] == "module.worker.aws_lambda_function.gone"
     assert "infra/modules/worker/build/gone.zip" in finding["message"]
+
+
+def test_the_checks_name_a_plan_data_source_by_its_address(tmp_path: Path):
+    from pytest_iac.assertions.template import Template
+    from pytest_iac.checks._common import data_sources
+    from pytest_iac.checks.base import CheckContext
+    from pytest_iac.config.requirements import CheckSettings
+
+    from test_terraform_module import PLAN as MODULE_PLAN
+
+    template = Template(check_config(MODULE_PLAN, template_config(MODULE_PLAN, "infra")), stack_name="infra")
+    ctx = CheckContext(template, "infra", tmp_path, tmp_path, CheckSettings())
+    assert [(a, t) for a, t, _ in data_sources(ctx)] == [('module.m["a"].data.aws_region.r', "aws_region")]

@@ -59,7 +59,9 @@ def data_sources(ctx: CheckContext, raw: Mapping[str, Any] | None = None) -> Ite
     for dtype, named in sorted(config.get("data", {}).items()):
         for name, body in sorted(named.items()):
             if isinstance(body, Mapping):
-                yield f"data.{dtype}.{name}", dtype, {k: v for k, v in body.items() if k != "//"}
+                meta = body.get("//", {}).get("metadata", {}) if isinstance(body.get("//"), Mapping) else {}
+                address = meta.get("address") or f"data.{dtype}.{name}"  # a plan's keys are whole addresses
+                yield address, dtype, {k: v for k, v in body.items() if k != "//"}
 
 
 def outputs(ctx: CheckContext) -> dict[str, dict[str, Any]]:

@@ -26,6 +26,7 @@ from pytest_iac.checks._common import blocks, data_sources, is_expression, parse
 from pytest_iac.checks.base import Check, CheckContext, Finding, Severity
 from pytest_iac.checks.iam_actions import Action, ActionData, IamDataMissing
 
+KEY_TYPES = ("aws_kms_key", "aws_kms_replica_key", "aws_kms_external_key", "aws_kms_replica_external_key")
 POLICY_ARGUMENTS: dict[str, str] = {
     "aws_iam_policy": "policy", "aws_iam_role_policy": "policy", "aws_iam_user_policy": "policy",
     "aws_iam_group_policy": "policy", "aws_s3_bucket_policy": "policy", "aws_s3_bucket": "policy",
@@ -157,10 +158,25 @@ def _statements(ctx: CheckContext) -> Iterator[tuple[str, Statement]]:
             for index, inline in enumerate(blocks(body.get("inline_policy"))):
                 for s in _from_json(parse_json(inline.get("policy")), f"inline_policy[{index}]"):
                     yield address, s
+    key_policies = _key_policy_documents(ctx)
     for address, dtype, body in data_sources(ctx):
-        if dtype == "aws_iam_policy_document":
+        if dtype == "aws_iam_policy_document" and address not in key_policies:
             for s in _from_document(body):
                 yield address, s
+
+
+def _key_policy_documents(ctx: CheckContext) -> set[str]:
+    """Policy documents used only as KMS key policies, where ``Resource: "*"`` is the key itself."""
+    keys = {address for address, _, _ in resources(ctx, *KEY_TYPES)}
+    if not keys:
+        return set()
+    found = set()
+    for address, dtype, _ in data_sources(ctx):
+        if dtype == "aws_iam_policy_document":
+            users = set(ctx.template.references_to(address))
+            if users and users <= keys:
+                found.add(address)
+    return found
 
 
 def run(ctx: CheckContext) -> Iterator[Finding]:
