@@ -238,3 +238,36 @@ def test_the_checks_name_a_plan_data_source_by_its_address(tmp_path: Path):
     template = Template(check_config(MODULE_PLAN, template_config(MODULE_PLAN, "infra")), stack_name="infra")
     ctx = CheckContext(template, "infra", tmp_path, tmp_path, CheckSettings())
     assert [(a, t) for a, t, _ in data_sources(ctx)] == [('module.m["a"].data.aws_region.r', "aws_region")]
+
+
+def test_plaintext_secrets_judges_what_the_module_writes_not_what_its_caller_gives(tmp_path: Path):
+    from pytest_iac.assertions.template import Template
+    from pytest_iac.checks import secrets
+    from pytest_iac.checks.base import CheckContext
+    from pytest_iac.config.requirements import CheckSettings
+    from pytest_iac.terraform.sensitive import SENSITIVE_TEXT
+
+    def lambda_with(address: str, password: str) -> dict:
+        return {"address": address, "mode": "managed", "type": "aws_lambda_function", "name": address.split(".")[1],
+                "values": {"environment": [{"variables": {"DB_PASSWORD": password}}]}}
+
+    plan = {  # redacted as plan_redact leaves it: sensitive leaves are the text, marked in sensitive_values
+        "planned_values": {"root_module": {"resources": [
+            lambda_with("aws_lambda_function.given", "from-the-callers-tfvars"),
+            {**lambda_with("aws_lambda_function.secret_var", SENSITIVE_TEXT),
+             "sensitive_values": {"environment": [{"variables": {"DB_PASSWORD": True}}]}},
+            {**lambda_with("aws_lambda_function.written", SENSITIVE_TEXT),
+             "sensitive_values": {"environment": [{"variables": {"DB_PASSWORD": True}}]}},
+        ]}},
+        "configuration": {"root_module": {"resources": [
+            {"address": "aws_lambda_function.given", "expressions": {"environment": [{"variables": {
+                "references": ["var.db_password"]}}]}},
+            {"address": "aws_lambda_function.secret_var", "expressions": {"environment": [{"variables": {
+                "references": ["var.db_password_sensitive"]}}]}},
+            {"address": "aws_lambda_function.written", "expressions": {"environment": [{"variables": {
+                "constant_value": {"DB_PASSWORD": SENSITIVE_TEXT}}}]}},
+        ]}},
+    }
+    template = Template(check_config(plan, template_config(plan, "infra")), stack_name="infra")
+    ctx = CheckContext(template, "infra", tmp_path, tmp_path, CheckSettings())
+    assert [f.address for f in secrets.run(ctx)] == ["aws_lambda_function.written"]

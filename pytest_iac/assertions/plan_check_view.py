@@ -11,7 +11,11 @@ unencrypted. This view gives the checks what they expect:
   reference: absolute with the instance's module path (``module.m[0].aws_sqs_queue.q.arn``),
   and ``count.index`` / ``each`` resolved to the instance's own key
   (``aws_s3_bucket.b[count.index].id`` in instance 1 -> ``aws_s3_bucket.b[1]``);
-- an unknown value nobody set (``arn``, ``id``) and a ``null`` are left out.
+- an unknown value nobody set (``arn``, ``id``) and a ``null`` are left out;
+- a sensitive value (redacted, ``SENSITIVE``) set from references becomes ``${ref}`` like an
+  unknown one, and one written as a literal is the plain text ``(sensitive value)``, a literal;
+- a string set from the module's variables alone is ``Supplied``: a value, but not one written in
+  the module (``plaintext-secrets`` does not report it).
 
 Tests never see this view: they query planned values, where ``Match.unknown()`` tells
 "known after apply" from ``null``.
@@ -24,9 +28,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from pytest_iac.assertions.plan_adapter import config_address
+from pytest_iac.terraform.sensitive import Sensitive
 from pytest_iac.terraform.unknown import Unknown
 
-__all__ = ["check_config"]
+__all__ = ["Supplied", "check_config"]
 
 _LEFT_OUT = object()
 _NOT_ADDRESSES = frozenset({"var", "local", "path", "terraform", "self", "count", "each"})
@@ -96,17 +101,45 @@ class _Instance:
 def _value(value: Any, expression: Any, instance: _Instance) -> Any:
     if value is None:
         return _LEFT_OUT
-    if isinstance(value, Unknown):
+    if isinstance(value, (Unknown, Sensitive)):
+        if isinstance(value, Sensitive) and isinstance(expression, Mapping) and "constant_value" in expression:
+            return str(value)  # a literal written in the code (redacted): the checks judge it as one
         refs = instance.absolute(_references(expression))
-        return "".join(f"${{{r}}}" for r in refs) if refs else _LEFT_OUT
+        if refs:
+            return "".join(f"${{{r}}}" for r in refs)
+        return value if isinstance(value, Sensitive) else _LEFT_OUT
+    if isinstance(value, str) and _only_variables(_references(expression)):
+        return Supplied(value)
     if isinstance(value, Mapping):
-        sub = expression if isinstance(expression, Mapping) and "references" not in expression else {}
-        pairs = ((k, _value(v, sub.get(k), instance)) for k, v in value.items())
+        pairs = ((k, _value(v, _member(expression, k), instance)) for k, v in value.items())
         return {k: v for k, v in pairs if v is not _LEFT_OUT}
     if isinstance(value, list):
         items = [_value(v, _item(expression, i), instance) for i, v in enumerate(value)]
         return [v for v in items if v is not _LEFT_OUT]
     return value
+
+
+class Supplied(str):
+    """A value that comes from the module's variables (``var.x``): given by whoever calls the
+    module, not written in it, so no check may report it as a literal in the code."""
+
+    __slots__ = ()
+
+
+def _only_variables(references: list[str]) -> bool:
+    return bool(references) and all(_root(r) == "var" for r in references)
+
+
+def _whole(expression: Any) -> bool:
+    """An expression for a whole attribute (a map or list written as one value), not per member."""
+    return isinstance(expression, Mapping) and ("references" in expression or "constant_value" in expression)
+
+
+def _member(expression: Any, key: str) -> Any:
+    """The expression of member ``key``: a nested block's own, or the whole attribute's."""
+    if _whole(expression):
+        return expression
+    return expression.get(key) if isinstance(expression, Mapping) else None
 
 
 def _item(expression: Any, index: int) -> Any:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from pytest_iac.assertions.plan_check_view import Supplied
 from pytest_iac.checks._common import data_sources, is_true, literal, outputs, resources
 from pytest_iac.checks.base import Check, CheckContext, Finding
 from pytest_iac.checks.embedded_json import Computed, parse
@@ -44,7 +45,15 @@ def is_secret_name(name: str) -> bool:
     return key not in NOT_SECRETS and (key in SECRET_NAMES or key.endswith(SECRET_SUFFIXES))
 
 
+def _written(value: Any) -> str | None:
+    """The literal written in the configuration; not a Terraform module's variable, which is given
+    by the module's caller."""
+    return None if isinstance(value, Supplied) else literal(value)
+
+
 def _is_literal(value: Any, in_json: bool) -> bool:
+    if isinstance(value, Supplied):
+        return False
     text = (value if isinstance(value, str) and not isinstance(value, Computed) else None) if in_json else literal(value)
     return text is not None and bool(text.strip())
 
@@ -114,10 +123,10 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
             yield Finding(address, f"{where} is a literal string in the configuration{inside} (value masked); "
                                    f"anyone who can read the code, cdk.tf.json or the state can read it. {_FIX}")
         special = SECRET_VALUES.get(rtype)
-        if special and literal(body.get(special)):
+        if special and _written(body.get(special)):
             yield Finding(address, f"{special} of {rtype} is a literal string in the configuration "
                                    f"(value masked). {_FIX}")
-        if rtype == "aws_ssm_parameter" and body.get("type") == "SecureString" and literal(body.get("value")):
+        if rtype == "aws_ssm_parameter" and body.get("type") == "SecureString" and _written(body.get("value")):
             yield Finding(address, "value of this SecureString parameter is a literal string in the "
                                    "configuration (value masked): encrypting it in SSM does not help when the "
                                    f"plaintext is in the code. {_FIX}")
