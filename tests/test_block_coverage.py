@@ -112,3 +112,28 @@ def test_the_gate_reports_block_coverage_as_line_coverage(pytester: pytest.Pytes
         "FAIL Required block coverage of 100% not reached. Total coverage: 33.33%*",
     ])
     assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_a_block_marked_no_cover_is_left_out_like_coverage_py_lines(tmp_path: Path):
+    root = tmp_path / "infra"
+    root.mkdir()
+    (root / "main.tf").write_text(textwrap.dedent("""\
+        resource "aws_sqs_queue" "q" {
+          name = "q"
+        }
+
+        # only in production; pragma: no cover
+        resource "aws_sqs_queue" "prod_only" {
+          count = 0
+        }
+
+        resource "aws_sns_topic" "t" { // pragma: no cover
+        }
+
+        resource "aws_sns_topic" "u" {
+          name = "no cover" # mentions the words, not the pragma
+        }
+    """))
+    result = block_coverage(root, ["infra:aws_sqs_queue.q"], tmp_path)
+    assert result.statements == 2  # q and u; prod_only and t are excluded
+    assert result.missing == {"infra/main.tf": [13]}

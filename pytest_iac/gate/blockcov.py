@@ -7,6 +7,11 @@ data block when one of its instances was (``aws_sqs_queue.q[1]`` covers ``aws_sq
 matched its value, a child module's output when a resource it refers to was examined,
 and a variable with a ``validation`` block when an examined block of its module uses it. Local
 child modules (``source = "./..."``) are walked; registry modules are not the user's files.
+
+As with coverage.py, ``# pragma: no cover`` (or ``// pragma: no cover``) on a block's first line
+or the line above it leaves the block out of the figure: a block with no instance under the test
+variables (``count = var.enabled ? 1 : 0``) can then be excluded on purpose, in the code, for
+every reader to see.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ def block_coverage(module_dir: Path, examined: Iterable[str], rootdir: Path, sta
     total = covered = 0
     pending = [(module_dir.resolve(), "")]
     visited: set[tuple[Path, str]] = set()
+    texts: dict[Path, list[str]] = {}
     while pending:
         directory, prefix = pending.pop(0)
         if (directory, prefix) in visited or not directory.is_dir():
@@ -46,6 +52,8 @@ def block_coverage(module_dir: Path, examined: Iterable[str], rootdir: Path, sta
                      for v in re.findall(r"\bvar\.([A-Za-z_][\w-]*)", json.dumps(b.body, default=str))}
         for block in blocks:
             if block.kind == "variable" and not block.validated or block.kind == "provider":
+                continue
+            if _excluded(texts, block.file, block.line):
                 continue
             if block.kind == "module":
                 source = block.source()
@@ -71,6 +79,17 @@ def block_coverage(module_dir: Path, examined: Iterable[str], rootdir: Path, sta
         return LineCoverageResult(None, problem=f"{module_dir} has no resource, data, module or output block")
     return LineCoverageResult(round(100.0 * covered / total, 2), {f: sorted(v) for f, v in sorted(missing.items())},
                               total)
+
+
+_PRAGMA = re.compile(r"(?:#|//).*\bpragma:\s*no\s*cover\b", re.I)
+
+
+def _excluded(texts: dict[Path, list[str]], file: Path, line: int) -> bool:
+    """``# pragma: no cover`` on the block's first line or on the line above it."""
+    if file not in texts:
+        texts[file] = file.read_text(encoding="utf-8", errors="replace").splitlines()
+    lines = texts[file]
+    return any(_PRAGMA.search(lines[n - 1]) for n in (line, line - 1) if 0 < n <= len(lines))
 
 
 def _strings(body: object) -> Iterable[str]:
