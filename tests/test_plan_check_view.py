@@ -271,3 +271,32 @@ def test_plaintext_secrets_judges_what_the_module_writes_not_what_its_caller_giv
     template = Template(check_config(plan, template_config(plan, "infra")), stack_name="infra")
     ctx = CheckContext(template, "infra", tmp_path, tmp_path, CheckSettings())
     assert [f.address for f in secrets.run(ctx)] == ["aws_lambda_function.written"]
+
+
+def test_a_jsonencode_policy_around_a_value_known_after_apply_is_still_judged(
+        pytester: pytest.Pytester, terraform_mirror: str, write_requirements, run_with_report):
+    policy = """\
+        resource "aws_iam_role_policy" "%s" {
+          role = "jobs"
+          policy = jsonencode({
+            Version = "2012-10-17"
+            Statement = [{
+              Effect   = "Allow"
+              Action   = %s
+              Resource = [aws_s3_bucket.exports.arn, "${aws_s3_bucket.exports.arn}/*"]
+            }]
+          })
+        }
+    """
+    write_module(pytester.path / "infra", {"main.tf": 'resource "aws_s3_bucket" "exports" {\n  bucket_prefix = "x"\n}\n'
+                                           + policy % ("wild", '"s3:*"') + policy % ("scoped", '["s3:GetObject"]')})
+    write_requirements("""\
+        version: 1
+        app: {entry: infra}
+        requirements: [{id: R-1, description: least privilege, checks: [iam-wildcards]}]
+        checks: {select: [iam-wildcards]}
+    """)
+    result, report = run_with_report("--iac-requirements", "requirements.yaml", "-p", "no:cacheprovider")
+    findings = report["checks"][0]["findings"]
+    assert [f["address"] for f in findings] == ["aws_iam_role_policy.wild"]
+    assert "'s3:*'" in findings[0]["message"]

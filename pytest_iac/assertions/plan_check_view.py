@@ -14,6 +14,8 @@ unencrypted. This view gives the checks what they expect:
 - an unknown value nobody set (``arn``, ``id``) and a ``null`` are left out;
 - a sensitive value (redacted, ``SENSITIVE``) set from references becomes ``${ref}`` like an
   unknown one, and one written as a literal is the plain text ``(sensitive value)``, a literal;
+- an unknown ``jsonencode({...})`` argument is the JSON of its literal parts, read from the
+  module's source (``terraform.hcl_literal``), with ``${...}`` where terraform computes;
 - a string set from the module's variables alone is ``Supplied``: a value, but not one written in
   the module (``plaintext-secrets`` does not report it).
 
@@ -28,6 +30,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pytest_iac.assertions.plan_adapter import config_address
+from pytest_iac.terraform.hcl_literal import jsonencode_literal
 from pytest_iac.terraform.sensitive import Sensitive
 from pytest_iac.terraform.unknown import Unknown
 
@@ -39,13 +42,16 @@ _LAST_KEY = re.compile(r"\[([^\]]*)\]$")
 _MODULE_PATH = re.compile(r"(?:module\.[^.\[]+(?:\[[^\]]*\])?\.)*")
 
 
-def check_config(plan: Mapping[str, Any], config: Mapping[str, Any]) -> dict[str, Any]:
+def check_config(plan: Mapping[str, Any], config: Mapping[str, Any],
+                 sources: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
     """``config`` (the plan adapter's Terraform JSON) with resource and data bodies as cdktf
-    would write them; other sections as they are."""
+    would write them; other sections as they are. ``sources``: block address -> the block's
+    arguments as the HCL parser read them from the module's files (``hcl_blocks``)."""
     blocks = _blocks(plan.get("configuration", {}).get("root_module", {}), "")
     view = dict(config)
     for section in ("resource", "data"):
-        view[section] = {rtype: {address: _body(address, body, blocks) for address, body in named.items()}
+        view[section] = {rtype: {address: _body(address, body, blocks, sources or {})
+                                 for address, body in named.items()}
                          for rtype, named in config.get(section, {}).items()}
     return view
 
@@ -58,7 +64,8 @@ def _blocks(module: Mapping[str, Any], prefix: str) -> dict[str, Mapping[str, An
     return found
 
 
-def _body(address: str, body: Any, blocks: Mapping[str, Mapping[str, Any]]) -> Any:
+def _body(address: str, body: Any, blocks: Mapping[str, Mapping[str, Any]],
+          sources: Mapping[str, Mapping[str, Any]]) -> Any:
     if not isinstance(body, Mapping):
         return body
     block = blocks.get(config_address(address), {})
@@ -66,6 +73,11 @@ def _body(address: str, body: Any, blocks: Mapping[str, Mapping[str, Any]]) -> A
     values = {k: v for k, v in body.items() if k != "//"}
     view = _value(values, block.get("expressions") or {}, instance)
     view = dict(view) if isinstance(view, Mapping) else {}
+    source = sources.get(config_address(address)) or {}
+    for key, value in values.items():
+        written = jsonencode_literal(source.get(key)) if isinstance(value, Unknown) and key in source else None
+        if written is not None:  # jsonencode({... aws_x.y.arn ...}): the literal parts, as cdktf keeps them
+            view[key] = written
     if "//" in body:
         view["//"] = body["//"]
     return view

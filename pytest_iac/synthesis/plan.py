@@ -46,7 +46,19 @@ class PlanSynthesis(Synthesis):
         from pytest_iac.assertions.plan_check_view import check_config
         from pytest_iac.assertions.template import Template
 
-        return Template(check_config(self.plan, self.stacks[name].config), stack_name=name)
+        return Template(check_config(self.plan, self.stacks[name].config, self.block_sources()), stack_name=name)
+
+    def block_sources(self) -> dict[str, Any]:
+        """Block address (no instance keys) -> its arguments as read from the module's files."""
+        from pytest_iac.terraform.hcl_blocks import module_blocks
+
+        sources = {}
+        for path, directory in self.module_dirs.items():
+            prefix = f"{path}." if path else ""
+            for block in module_blocks(directory) if directory.is_dir() else []:
+                if block.kind in ("resource", "data") and isinstance(block.body, dict):
+                    sources[prefix + block.address] = block.body
+        return sources
 
     def addresses(self) -> list[str]:
         return [f"{name}:{address}" for name in self.stacks for address in self.stack(name).resource_addresses]
