@@ -66,6 +66,18 @@ PLAN = {
 }
 
 
+def _check_report(write_requirements, run_with_report, *checks: str) -> dict:
+    """The JSON report of a run of only ``checks`` on the module in ``infra/``."""
+    ids = ", ".join(checks)
+    write_requirements(f"""\
+        version: 1
+        app: {{entry: infra}}
+        requirements: [{{id: R-1, description: checked, checks: [{ids}]}}]
+        checks: {{select: [{ids}]}}
+    """)
+    return run_with_report("--iac-requirements", "requirements.yaml", "-p", "no:cacheprovider")[1]
+
+
 def _view() -> dict:
     return check_config(PLAN, template_config(PLAN, "infra"))
 
@@ -149,13 +161,7 @@ MODULE = {
 def test_a_module_whose_buckets_are_linked_to_their_encryption_has_no_finding_but_the_plain_one(
         pytester: pytest.Pytester, terraform_mirror: str, write_requirements, run_with_report):
     write_module(pytester.path / "infra", MODULE)
-    write_requirements("""\
-        version: 1
-        app: {entry: infra}
-        requirements: [{id: R-1, description: encrypted, checks: [encryption-at-rest, backend]}]
-        checks: {select: [encryption-at-rest, backend]}
-    """)
-    result, report = run_with_report("--iac-requirements", "requirements.yaml", "-p", "no:cacheprovider")
+    report = _check_report(write_requirements, run_with_report, "encryption-at-rest", "backend")
     checks = {c["id"]: c for c in report["checks"]}
     assert [f["address"] for f in checks["encryption-at-rest"]["findings"]] == ["aws_s3_bucket.plain"]
     assert checks["backend"]["findings"] == []  # a partial s3 configuration: the rest comes at init
@@ -164,13 +170,7 @@ def test_a_module_whose_buckets_are_linked_to_their_encryption_has_no_finding_bu
 def test_a_module_without_backend_is_told_how_to_write_one(pytester: pytest.Pytester, terraform_mirror: str,
                                                             write_requirements, run_with_report):
     write_module(pytester.path / "infra", {"main.tf": 'resource "aws_sqs_queue" "q" {\n  name = "q"\n}\n'})
-    write_requirements("""\
-        version: 1
-        app: {entry: infra}
-        requirements: [{id: R-1, description: state, checks: [backend]}]
-        checks: {select: [backend]}
-    """)
-    result, report = run_with_report("--iac-requirements", "requirements.yaml", "-p", "no:cacheprovider")
+    report = _check_report(write_requirements, run_with_report, "backend")
     [finding] = report["checks"][0]["findings"]
     assert finding["severity"] == "warning"
     assert 'add terraform { backend "s3" { ... } }' in finding["message"]
@@ -215,13 +215,7 @@ def test_assets_resolve_relative_to_the_module_and_its_child_modules(pytester: p
     })
     _zip(infra / "build" / "root.zip", "app")
     _zip(infra / "modules" / "worker" / "build" / "worker.zip", "app")
-    write_requirements("""\
-        version: 1
-        app: {entry: infra}
-        requirements: [{id: R-1, description: packaged, checks: [assets]}]
-        checks: {select: [assets]}
-    """)
-    result, report = run_with_report("--iac-requirements", "requirements.yaml", "-p", "no:cacheprovider")
+    report = _check_report(write_requirements, run_with_report, "assets")
     [finding] = report["checks"][0]["findings"]
     assert finding["address"] == "module.worker.aws_lambda_function.gone"
     assert "infra/modules/worker/build/gone.zip" in finding["message"]
@@ -290,13 +284,7 @@ def test_a_jsonencode_policy_around_a_value_known_after_apply_is_still_judged(
     """
     write_module(pytester.path / "infra", {"main.tf": 'resource "aws_s3_bucket" "exports" {\n  bucket_prefix = "x"\n}\n'
                                            + policy % ("wild", '"s3:*"') + policy % ("scoped", '["s3:GetObject"]')})
-    write_requirements("""\
-        version: 1
-        app: {entry: infra}
-        requirements: [{id: R-1, description: least privilege, checks: [iam-wildcards]}]
-        checks: {select: [iam-wildcards]}
-    """)
-    result, report = run_with_report("--iac-requirements", "requirements.yaml", "-p", "no:cacheprovider")
+    report = _check_report(write_requirements, run_with_report, "iam-wildcards")
     findings = report["checks"][0]["findings"]
     assert [f["address"] for f in findings] == ["aws_iam_role_policy.wild"]
     assert "'s3:*'" in findings[0]["message"]
