@@ -97,6 +97,31 @@ def checkov() -> None:
 
 
 @pytest.fixture
+def no_network(pytester: pytest.Pytester) -> None:
+    """The pytester project's conftest makes every socket connection (and name lookup) raise, and
+    prints ``network attempts: N [...]`` at the end of the run."""
+    pytester.makeconftest("""
+        import socket
+
+        ATTEMPTS = []
+
+        def refuse(name):
+            def blocked(*args, **kwargs):
+                ATTEMPTS.append((name, args[1:] if name != "getaddrinfo" else args[:2]))
+                raise OSError(f"network disabled in this test ({name})")
+            return blocked
+
+        socket.socket.connect = refuse("connect")
+        socket.socket.connect_ex = refuse("connect_ex")
+        socket.create_connection = refuse("create_connection")
+        socket.getaddrinfo = refuse("getaddrinfo")
+
+        def pytest_sessionfinish(session):
+            print(f"network attempts: {len(ATTEMPTS)} {ATTEMPTS}")
+    """)
+
+
+@pytest.fixture
 def with_pytest_cov() -> None:
     require(_module("pytest_cov"), "pytest-cov", "pip install -e '.[dev]'")
 

@@ -6,7 +6,7 @@ through the ``pytest_iac_checks`` hook (see ``pytest_iac.hookspecs``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -52,6 +52,9 @@ class CheckContext:
     stack_file: Path | None = None  # the stack's JSON itself (an entry may name it other than cdk.tf.json)
     paths: StackPaths | None = None  # where relative paths resolve (as under cdktf deploy); None: stack_dir
     package_dir: Path | None = None  # directory of the entry's module or script (docs are looked for there too)
+    # A Terraform module entry's plan (terraform show -json), for checks that judge it whole (checkov);
+    # None for a synthesized stack. Never write it into stack_dir: that is the user's module.
+    plan: Mapping[str, Any] | None = field(default=None, repr=False)
 
     def resolve(self, path: str) -> Path:
         """The file a relative path of the stack names, as ``cdktf deploy`` would open it."""

@@ -2,8 +2,9 @@
 
 ``validate`` costs seconds (terraform loads the provider schema) and so does ``checkov`` (its
 import alone is ~1.5 s); while the stack's JSON, its asset files, the tools and pytest-iac are
-unchanged, their findings are the same, so they are kept in pytest's cache directory next to the
-synthesis cache. Writes are atomic; an unreadable entry is a miss.
+unchanged (for a Terraform module entry: its plan), their findings are the same, so they are kept
+in pytest's cache directory next to the synthesis cache. Writes are atomic; an unreadable entry is
+a miss.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,16 +27,20 @@ CACHEABLE = frozenset({"validate", "checkov"})
 
 def result_key(check_id: str, stack_dir: Path, config: dict[str, Any], plugin_dir: Path | None,
                terraform_path: str | None = None, paths: StackPaths | None = None,
-               settings: Any = None) -> str | None:
+               settings: Any = None, plan: Mapping[str, Any] | None = None) -> str | None:
     """The key of a check's result, or None when it can't be known (the tool is missing).
     ``plugin_dir`` and ``terraform_path`` are the settings' (``pytest_iac.config.settings``). For
     validate, the files the stack names by relative path are part of it, resolved as terraform will
-    (``paths``); for checkov, its version and ``settings`` (checkov's section of the YAML)."""
+    (``paths``); for checkov, its version, ``settings`` (checkov's section of the YAML) and a module
+    entry's ``plan`` whole: checkov reads the plan, of which ``config`` (the query view) keeps only
+    a part, so a plan changed only elsewhere must not reuse old findings."""
     tools = (_checkov(settings) if check_id == "checkov"
              else _terraform(stack_dir, config, plugin_dir, terraform_path, paths))
     if tools is None:
         return None
     material = {"check": check_id, "config": config, "tools": tools, "versions": inputs.versions()}
+    if check_id == "checkov" and plan is not None:
+        material["plan"] = hashlib.sha256(json.dumps(plan, sort_keys=True, default=str).encode()).hexdigest()
     return hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
 

@@ -1,4 +1,4 @@
-"""checkov's ``terraform_json`` policies, run offline on one synthesized stack.
+"""checkov's Terraform policies, run offline on a synthesized stack or a Terraform module's plan.
 
 checkov is an optional extra (``pytest-iac[checkov]``): it is large and pins ``packaging<24``. It
 is imported only when the ``checkov`` check runs, with three of its habits undone: its import
@@ -7,17 +7,25 @@ grows for ever), it warns at import (``DeprecationWarning`` from prettytable), a
 line downloads guideline mappings from the vendor's API. The runner is called directly (never
 ``checkov.main``) with ``BC_SKIP_MAPPING=TRUE``, and no API key is ever set, so nothing is sent.
 
-checkov names the resources of its Python checks ``resource.<name>``, without the type; the
-address is rebuilt from the line range through the runner's parsed definitions.
+A synthesized stack goes through checkov's ``terraform_json`` runner, whose Python checks name
+a resource ``resource.<name>`` without the type: the address is rebuilt from the line range through
+the runner's parsed definitions. A Terraform module's plan (``terraform show -json``) goes through
+checkov's ``terraform_plan`` runner, written for it to a private temporary file (never into the
+module's directory): its records already carry terraform's instance address
+(``module.m.aws_sqs_queue.q[1]``). Both runners judge with the same Terraform registries, so
+:func:`policy_ids` holds for both.
 """
 
 from __future__ import annotations
 
+import importlib
+import json
 import logging
 import os
 import re
+import tempfile
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,11 +33,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-__all__ = ["CHECKOV_REQUIREMENT", "INSTALL", "CheckovMissing", "PolicyFailure", "policy_ids", "run", "version"]
+__all__ = ["CHECKOV_REQUIREMENT", "INSTALL", "CheckovMissing", "PolicyFailure", "policy_ids", "run", "run_plan",
+           "version"]
 
 CHECKOV_REQUIREMENT = "checkov==3.3.30"
 INSTALL = "pip install 'pytest-iac[checkov]'"
 _QUIET_LOGGERS = ("urllib3", "urllib3.connectionpool")
+_JSON_RUNNER, _PLAN_RUNNER = "checkov.terraform_json.runner", "checkov.terraform.plan_runner"
 
 
 class CheckovMissing(Exception):
@@ -69,7 +79,7 @@ def _offline_and_quiet() -> Iterator[None]:
             logging.getLogger(name).propagate = propagate
 
 
-def _checkov() -> dict[str, ModuleType]:
+def _checkov(runner_module: str = _JSON_RUNNER) -> dict[str, ModuleType]:
     """checkov's modules, imported on first use (later calls find them in ``sys.modules``). Not
     memoized here: whoever drops checkov from ``sys.modules`` (pytester does, between in-process
     runs) must get a fresh, consistent copy, not a mix of old and new enums that cannot pickle."""
@@ -78,7 +88,8 @@ def _checkov() -> dict[str, ModuleType]:
             import checkov.version
             from checkov import runner_filter
             from checkov.common.util import consts
-            from checkov.terraform_json import runner
+
+            runner = importlib.import_module(runner_module)
     except ImportError as exc:
         raise CheckovMissing(f"checkov is not installed ({exc}); install it with: {INSTALL}") from None
     return {"runner": runner, "runner_filter": runner_filter, "consts": consts, "version": checkov.version}
@@ -112,17 +123,44 @@ def run(stack_file: Path, checks: Iterable[str] = (), skip_checks: Iterable[str]
     path = str(Path(stack_file).resolve())
     with _offline_and_quiet():
         runner = modules["runner"].TerraformJsonRunner()
-        selection = modules["runner_filter"].RunnerFilter(
-            framework=["terraform_json"], checks=list(checks) or None, skip_checks=list(skip_checks) or None,
-            show_progress_bar=False)
-        report = runner.run(root_folder=None, files=[path], runner_filter=selection)
-    reports = report if isinstance(report, list) else [report]
+        report = runner.run(root_folder=None, files=[path],
+                            runner_filter=_selection(modules, "terraform_json", checks, skip_checks))
     addresses = _addresses(runner.definitions, modules["consts"])
     failures = []
-    for record in (r for rep in reports for r in rep.failed_checks):
+    for record in _failed(report):
         place = (record.file_abs_path, *(record.file_line_range or (0, 0)))
         address = addresses.get(place, record.resource)  # graph checks already give type.name
         failures.append(PolicyFailure(record.check_id, record.check_name, address, record.guideline or None))
+    return _ordered(failures)
+
+
+def run_plan(plan: Mapping[str, Any], checks: Iterable[str] = (),
+             skip_checks: Iterable[str] = ()) -> list[PolicyFailure]:
+    """The failed policies of a module's plan (``terraform show -json``), by instance address."""
+    modules = _checkov(_PLAN_RUNNER)
+    with tempfile.TemporaryDirectory(prefix="pytest-iac-checkov-") as private:  # mode 0700: the plan has values
+        path = Path(private) / "plan.json"
+        path.write_text(json.dumps(plan), encoding="utf-8")
+        with _offline_and_quiet():
+            report = modules["runner"].Runner().run(
+                root_folder=None, files=[str(path)],
+                runner_filter=_selection(modules, "terraform_plan", checks, skip_checks))
+        failures = [PolicyFailure(r.check_id, r.check_name, r.resource, r.guideline or None) for r in _failed(report)]
+    return _ordered(failures)
+
+
+def _selection(modules: dict[str, ModuleType], framework: str, checks: Iterable[str],
+               skip_checks: Iterable[str]) -> Any:
+    return modules["runner_filter"].RunnerFilter(
+        framework=[framework], checks=list(checks) or None, skip_checks=list(skip_checks) or None,
+        show_progress_bar=False)
+
+
+def _failed(report: Any) -> list[Any]:
+    return [record for rep in (report if isinstance(report, list) else [report]) for record in rep.failed_checks]
+
+
+def _ordered(failures: list[PolicyFailure]) -> list[PolicyFailure]:
     return sorted(failures, key=lambda f: (f.address, _natural(f.policy)))
 
 

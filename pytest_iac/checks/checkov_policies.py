@@ -1,11 +1,14 @@
-"""``checkov``: checkov's Terraform policies on each synthesized stack, as findings of one check item.
+"""``checkov``: checkov's Terraform policies on each stack (or a module's plan), as findings of one item.
 
 Off unless the YAML says ``checks.checkov.enabled: true``; then ``checks.checkov.checks`` limits
 the run to those policy ids and ``checks.checkov.skip_checks`` leaves some out. Each failed policy
 is one finding on the resource's address (the construct path is added like any finding's) that
 names the policy id and what the policy wants, so the YAML's suppressions can accept it by
-``check: checkov`` and ``policy: CKV_AWS_18``. The run is offline (see
-:mod:`pytest_iac.checks.checkov_engine`) and cached with the synthesis, like ``validate``.
+``check: checkov`` and ``policy: CKV_AWS_18``. A synthesized stack is read as its ``cdk.tf.json``; a
+Terraform module entry as its plan (``CheckContext.plan``), so the findings name instance addresses
+(``module.m.aws_sqs_queue.q[1]``) and the user's module directory is never written to. The run is
+offline (see :mod:`pytest_iac.checks.checkov_engine`) and cached with the synthesis (or the plan),
+like ``validate``.
 """
 
 from __future__ import annotations
@@ -84,13 +87,13 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
 
     selection = settings(ctx.options)
     stack_file = ctx.stack_dir / "cdk.tf.json"
-    if not stack_file.is_file():  # a Terraform module entry: checkov would find nothing and pass
-        yield Finding(None, f"checkov reads the synthesized cdk.tf.json, and stack {ctx.stack} has none (a "
-                            "Terraform module entry is planned, not synthesized); run checkov on the module "
-                            "itself (checkov -d DIR) and turn checks.checkov off here")
+    if ctx.plan is None and not stack_file.is_file():  # checkov would find nothing and pass
+        yield Finding(None, f"checkov reads the synthesized cdk.tf.json or a Terraform module's plan, and stack "
+                            f"{ctx.stack} has neither; turn checks.checkov off here")
         return
     try:
-        failures = checkov_engine.run(stack_file, selection.checks, selection.skip_checks)
+        failures = (checkov_engine.run_plan(ctx.plan, selection.checks, selection.skip_checks) if ctx.plan is not None
+                    else checkov_engine.run(stack_file, selection.checks, selection.skip_checks))
     except checkov_engine.CheckovMissing as exc:
         if selection.missing == "skip":
             raise CheckSkipped(f"{exc} (checks.checkov.missing: skip)") from None

@@ -129,6 +129,7 @@ def make_items(session: pytest.Session, synthesis: Synthesis | None, error: str 
 
 def run_check(config: pytest.Config, check: Check, stack: str | None) -> CheckResult:
     from pytest_iac.checks.base import CheckContext, CheckSkipped
+    from pytest_iac.synthesis.plan import PlanSynthesis
     from pytest_iac.synthesis.session import session_synthesis
 
     state = config.stash[STATE]
@@ -149,6 +150,7 @@ def run_check(config: pytest.Config, check: Check, stack: str | None) -> CheckRe
         aws_region=state.settings.env.aws_region,
         paths=synthesis.stacks[stack_name].paths,
         package_dir=synthesis.package_dir,
+        plan=synthesis.plan if isinstance(synthesis, PlanSynthesis) else None,
     )
     severity = (getattr(options, "severity", {}) or {}).get(check.id, check.severity)
     try:
@@ -170,7 +172,8 @@ def _findings(config: pytest.Config, check: Check, ctx: Any, stack_config: dict[
     if check.id in check_cache.CACHEABLE and state.settings.cache and getattr(config, "cache", None) is not None:
         directory = Path(config.cache.mkdir("pytest-iac")) / "checks"
     key = check_cache.result_key(check.id, ctx.stack_dir, stack_config, ctx.terraform_plugin_dir,
-                                 ctx.terraform, ctx.paths, checkov_settings(ctx.options)) if directory else None
+                                 ctx.terraform, ctx.paths, checkov_settings(ctx.options),
+                                 plan=ctx.plan) if directory else None
     if directory is not None and key is not None:
         hit = check_cache.load(directory, key)
         if hit is not None:
@@ -214,7 +217,9 @@ def _suppresses(suppression: Any, check_id: str, finding: Finding, path: str | N
     if policy is not None and not (finding.policy and fnmatch.fnmatchcase(finding.policy, policy)):
         return False
     pattern = _suppression_target(suppression)
-    return any(value is not None and fnmatch.fnmatchcase(value, pattern) for value in (finding.address, path))
+    # an instance address is itself a glob's character class (q[1]): the address as written matches too
+    return any(value is not None and (value == pattern or fnmatch.fnmatchcase(value, pattern))
+               for value in (finding.address, path))
 
 
 def _suppression_target(suppression: Any) -> str:
