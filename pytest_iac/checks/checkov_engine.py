@@ -12,7 +12,10 @@ a resource ``resource.<name>`` without the type: the address is rebuilt from the
 the runner's parsed definitions. A Terraform module's plan (``terraform show -json``) goes through
 checkov's ``terraform_plan`` runner, written for it to a private temporary file (never into the
 module's directory): its records already carry terraform's instance address
-(``module.m.aws_sqs_queue.q[1]``). Both runners judge with the same Terraform registries, so
+(``module.m.aws_sqs_queue.q[1]``). An argument the module sets to a value known only after apply
+counts as set (``EVAL_TF_PLAN_AFTER_UNKNOWN``, narrowed to what the configuration writes): a topic
+encrypted with the module's new key is not reported as unencrypted, while an argument left to the
+provider stays unset. Both runners judge with the same Terraform registries, so
 :func:`policy_ids` holds for both.
 """
 
@@ -55,22 +58,25 @@ class PolicyFailure:
 
 
 @contextmanager
-def _offline_and_quiet() -> Iterator[None]:
-    """Import or run checkov without network mappings, import warnings or changes to logging."""
+def _offline_and_quiet(**environ: str) -> Iterator[None]:
+    """Import or run checkov without network mappings, import warnings or changes to logging;
+    ``environ``: more of checkov's switches, set for the run only."""
     root = logging.getLogger()
     saved_root = (root.level, list(root.handlers), list(root.filters))
     saved = {name: (logging.getLogger(name).level, logging.getLogger(name).propagate) for name in _QUIET_LOGGERS}
-    previous = os.environ.get("BC_SKIP_MAPPING")
-    os.environ["BC_SKIP_MAPPING"] = "TRUE"
+    switches = {"BC_SKIP_MAPPING": "TRUE", **environ}
+    previous = {name: os.environ.get(name) for name in switches}
+    os.environ.update(switches)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             yield
     finally:
-        if previous is None:
-            os.environ.pop("BC_SKIP_MAPPING", None)
-        else:
-            os.environ["BC_SKIP_MAPPING"] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
         root.setLevel(saved_root[0])
         root.handlers[:] = saved_root[1]
         root.filters[:] = saved_root[2]
@@ -140,13 +146,39 @@ def run_plan(plan: Mapping[str, Any], checks: Iterable[str] = (),
     modules = _checkov(_PLAN_RUNNER)
     with tempfile.TemporaryDirectory(prefix="pytest-iac-checkov-") as private:  # mode 0700: the plan has values
         path = Path(private) / "plan.json"
-        path.write_text(json.dumps(plan), encoding="utf-8")
-        with _offline_and_quiet():
+        path.write_text(json.dumps(_user_set_unknowns(plan)), encoding="utf-8")
+        with _offline_and_quiet(EVAL_TF_PLAN_AFTER_UNKNOWN="TRUE"):
             report = modules["runner"].Runner().run(
                 root_folder=None, files=[str(path)],
                 runner_filter=_selection(modules, "terraform_plan", checks, skip_checks))
         failures = [PolicyFailure(r.check_id, r.check_name, r.resource, r.guideline or None) for r in _failed(report)]
     return _ordered(failures)
+
+
+def _user_set_unknowns(plan: Mapping[str, Any]) -> dict[str, Any]:
+    """The plan with each change's ``after_unknown`` narrowed to the arguments the configuration
+    sets: checkov counts those as set (``kms_master_key_id = aws_kms_key.k.arn``), while an
+    argument the provider computes (an S3 bucket's ``logging``) stays absent, as the user left it."""
+    from pytest_iac.assertions.plan_adapter import config_address
+
+    written: dict[str, set[str]] = {}
+
+    def walk(module: Mapping[str, Any], prefix: str) -> None:
+        for block in module.get("resources", []):
+            written[prefix + block["address"]] = set(block.get("expressions") or {})
+        for name, call in module.get("module_calls", {}).items():
+            walk(call.get("module", {}), f"{prefix}module.{name}.")
+
+    walk((plan.get("configuration") or {}).get("root_module", {}), "")
+    changes = []
+    for change in plan.get("resource_changes", []):
+        unknown = (change.get("change") or {}).get("after_unknown")
+        if isinstance(unknown, dict):
+            keep = written.get(config_address(str(change.get("address", ""))), set())
+            change = {**change, "change": {**change["change"],
+                                           "after_unknown": {k: v for k, v in unknown.items() if k in keep}}}
+        changes.append(change)
+    return {**plan, "resource_changes": changes}
 
 
 def _selection(modules: dict[str, ModuleType], framework: str, checks: Iterable[str],
