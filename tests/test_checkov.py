@@ -186,20 +186,32 @@ def test_the_result_and_the_policy_ids_are_cached(project):
 def test_importing_checkov_leaves_logging_warnings_and_environment_alone(checkov, tmp_path):
     stack = tmp_path / "cdk.tf.json"
     stack.write_text(json.dumps(STACK))
+    plan = {"format_version": "1.2", "terraform_version": "1.9.0", "planned_values": {"root_module": {"child_modules": [{"resources": [
+        {"address": "module.m.aws_s3_bucket.b[1]", "mode": "managed", "type": "aws_s3_bucket", "name": "b",
+         "index": 1, "values": {"bucket": "b"}}]}]}}}
     script = f"""
 import logging, os
 from pathlib import Path
 from pytest_iac.checks import checkov_engine
 root = logging.getLogger()
-before = (root.level, list(root.handlers), list(root.filters), os.environ.get("BC_SKIP_MAPPING"))
+switches = ("BC_SKIP_MAPPING", "EVAL_TF_PLAN_AFTER_UNKNOWN")
+before = (root.level, list(root.handlers), list(root.filters), [os.environ.get(n) for n in switches])
 failures = checkov_engine.run(Path({str(stack)!r}), ["CKV_AWS_18"])
+failures += checkov_engine.run_plan({plan!r}, ["CKV_AWS_18"])
+try:
+    checkov_engine.run_plan({{"planned_values": {{}}}})
+except checkov_engine.NotAPlan as exc:
+    assert "no terraform_version" in str(exc)
+else:
+    raise AssertionError("a dict that is no plan passed")
 assert "CKV_AWS_18" in checkov_engine.policy_ids()
-after = (root.level, list(root.handlers), list(root.filters), os.environ.get("BC_SKIP_MAPPING"))
-print([f.policy for f in failures], before == after)
+after = (root.level, list(root.handlers), list(root.filters), [os.environ.get(n) for n in switches])
+print([(f.policy, f.address) for f in failures], before == after)
 """
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     done = subprocess.run([sys.executable, "-W", "error", "-c", script], capture_output=True, text=True, env=env)
-    assert (done.returncode, done.stdout.strip(), done.stderr) == (0, "['CKV_AWS_18'] True", "")
+    assert (done.returncode, done.stdout.strip(), done.stderr) == (
+        0, "[('CKV_AWS_18', 'aws_s3_bucket.records'), ('CKV_AWS_18', 'module.m.aws_s3_bucket.b[1]')] True", "")
 
 
 # --- the YAML section (no checkov needed) ---------------------------------------------------

@@ -36,8 +36,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-__all__ = ["CHECKOV_REQUIREMENT", "INSTALL", "CheckovMissing", "PolicyFailure", "policy_ids", "run", "run_plan",
-           "version"]
+__all__ = ["CHECKOV_REQUIREMENT", "INSTALL", "CheckovMissing", "NotAPlan", "PolicyFailure", "policy_ids", "run",
+           "run_plan", "version"]
 
 CHECKOV_REQUIREMENT = "checkov==3.3.30"
 INSTALL = "pip install 'pytest-iac[checkov]'"
@@ -47,6 +47,10 @@ _JSON_RUNNER, _PLAN_RUNNER = "checkov.terraform_json.runner", "checkov.terraform
 
 class CheckovMissing(Exception):
     """checkov cannot be imported; ``str()`` says how to install it."""
+
+
+class NotAPlan(ValueError):
+    """A dict checkov's plan runner would skip (and so pass) rather than read."""
 
 
 @dataclass(frozen=True)
@@ -142,7 +146,10 @@ def run(stack_file: Path, checks: Iterable[str] = (), skip_checks: Iterable[str]
 
 def run_plan(plan: Mapping[str, Any], checks: Iterable[str] = (),
              skip_checks: Iterable[str] = ()) -> list[PolicyFailure]:
-    """The failed policies of a module's plan (``terraform show -json``), by instance address."""
+    """The failed policies of a module's plan (``terraform show -json``), by instance address.
+    ``NotAPlan`` for a dict without ``terraform_version``, which checkov would skip and pass."""
+    if not plan.get("terraform_version"):
+        raise NotAPlan("the plan has no terraform_version, so checkov would not read it as a plan")
     modules = _checkov(_PLAN_RUNNER)
     with tempfile.TemporaryDirectory(prefix="pytest-iac-checkov-") as private:  # mode 0700: the plan has values
         path = Path(private) / "plan.json"

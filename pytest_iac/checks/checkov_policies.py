@@ -99,6 +99,9 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
             raise CheckSkipped(f"{exc} (checks.checkov.missing: skip)") from None
         yield Finding(None, f"checks.checkov is enabled but {exc}")
         return
+    except checkov_engine.NotAPlan as exc:  # never a silent pass
+        yield Finding(None, f"checkov cannot judge stack {ctx.stack}: {exc}")
+        return
     for failure in failures:
         guideline = f" Guideline: {failure.guideline}" if failure.guideline else ""
         yield Finding(failure.address, f"{failure.policy}: {failure.name.rstrip('.')}.{guideline}", policy=failure.policy)
