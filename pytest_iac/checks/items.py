@@ -217,7 +217,7 @@ def _suppresses(suppression: Any, check_id: str, finding: Finding, path: str | N
     if policy is not None and not (finding.policy and fnmatch.fnmatchcase(finding.policy, policy)):
         return False
     pattern = _suppression_target(suppression)
-    # an instance address is itself a glob's character class (q[1]): the address as written matches too
+    # the [1] of an instance address reads as a glob's character class: the address as written matches too
     return any(value is not None and (value == pattern or fnmatch.fnmatchcase(value, pattern))
                for value in (finding.address, path))
 
