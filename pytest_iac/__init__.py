@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from pytest_iac.checks.base import Check, Finding
     from pytest_iac.deploy.deployment import Deployment
     from pytest_iac.synthesis.synthesize import Synthesis
-    from pytest_iac.warnings import (CacheBypassWarning, HollowTestWarning, PytestIacWarning,
+    from pytest_iac.warnings import (CacheBypassWarning, HollowTestWarning, OptionPathWarning, PytestIacWarning,
                                      ReportOnlyCoverageWarning)
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "HollowTestWarning",
     "Match",
     "Matcher",
+    "OptionPathWarning",
     "PytestIacWarning",
     "ReportOnlyCoverageWarning",
     "ResourceView",
@@ -55,6 +56,7 @@ _LAZY = {
     "HollowTestWarning": "pytest_iac.warnings",
     "CacheBypassWarning": "pytest_iac.warnings",
     "ReportOnlyCoverageWarning": "pytest_iac.warnings",
+    "OptionPathWarning": "pytest_iac.warnings",
 }
 
 

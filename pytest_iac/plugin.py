@@ -15,7 +15,7 @@ import pytest
 
 from pytest_iac.fixtures import iac_deployment, iac_snapshot, iac_stack, iac_synth
 from pytest_iac.role import ROLE, decide_role, role
-from pytest_iac.config.options import add_options
+from pytest_iac.config.options import add_options, path_moving_rootdir
 from pytest_iac.config.settings import resolve
 from pytest_iac.state import STATE, State
 
@@ -88,6 +88,11 @@ def pytest_configure(config: pytest.Config) -> None:
         "(pytest-iac); it counts for them when it passes",
     )
     config.addinivalue_line("markers", "iac_check: a built-in pytest-iac check item")
+    moved = path_moving_rootdir(config.invocation_params.args, config.invocation_params.dir)
+    if moved:
+        from pytest_iac.warnings import OptionPathWarning
+
+        config.issue_config_time_warning(OptionPathWarning(moved), stacklevel=2)
     config.stash[ROLE] = process_role = decide_role(config)
     if STATE not in config.stash:  # the plugin was registered after the initial conftests
         config.stash[STATE] = State(settings=resolve(config))

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-__all__ = ["CacheBypassWarning", "HollowTestWarning", "PytestIacWarning", "ReportOnlyCoverageWarning"]
+__all__ = ["CacheBypassWarning", "HollowTestWarning", "OptionPathWarning", "PytestIacWarning",
+           "ReportOnlyCoverageWarning"]
 
 
 class PytestIacWarning(pytest.PytestWarning):
@@ -36,5 +37,12 @@ class CacheBypassWarning(PytestIacWarning):
 class ReportOnlyCoverageWarning(PytestIacWarning):
     """A coverage figure is measured and reported but no threshold is set for it, so it cannot
     fail the run."""
+
+    __module__ = "pytest_iac"
+
+
+class OptionPathWarning(PytestIacWarning):
+    """A path option was given as ``--iac-x PATH`` with a path outside the invocation directory,
+    which moves pytest's rootdir (and where it looks for the ini file); ``--iac-x=PATH`` does not."""
 
     __module__ = "pytest_iac"

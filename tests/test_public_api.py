@@ -12,7 +12,7 @@ import pytest
 
 import pytest_iac
 
-WARNINGS = ("CacheBypassWarning", "HollowTestWarning", "ReportOnlyCoverageWarning")
+WARNINGS = ("CacheBypassWarning", "HollowTestWarning", "OptionPathWarning", "ReportOnlyCoverageWarning")
 
 
 def test_every_public_name_resolves_to_the_object_of_its_module() -> None:
@@ -79,3 +79,22 @@ def test_one_warning_can_be_filtered_alone_from_the_ini_file(warning_test: pytes
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*pytest_iac.HollowTestWarning: test_hollow asserts nothing*",
                                  "FAILED *::test_hollow*"])
+
+
+def test_a_path_option_written_with_a_space_that_moves_the_rootdir_is_named_with_the_fix(
+        pytester: pytest.Pytester) -> None:
+    project = pytester.mkdir("project")
+    (project / "test_x.py").write_text("def test_x():\n    pass\n")
+    outside = pytester.path / "reports"
+    outside.mkdir()
+    (outside / "old.json").write_text("{}")
+    pytester.chdir()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(project)
+        moved = pytester.runpytest("-p", "no:cacheprovider", "--iac-report-json", "../reports/old.json", "test_x.py")
+        kept = pytester.runpytest("-p", "no:cacheprovider", "--iac-report-json=../reports/old.json", "test_x.py")
+    moved.stdout.fnmatch_lines([f"rootdir: {pytester.path}",  # what the warning explains
+                                "*OptionPathWarning: --iac-report-json ../reports/old.json: pytest took this path*"
+                                "write --iac-report-json=../reports/old.json instead"])
+    kept.stdout.fnmatch_lines([f"rootdir: {project}"])
+    assert "OptionPathWarning" not in kept.stdout.str()

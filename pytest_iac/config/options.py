@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-__all__ = ["OPTIONS", "Option", "add_options", "raw_setting"]
+__all__ = ["OPTIONS", "Option", "add_options", "path_moving_rootdir", "raw_setting"]
 
 
 @dataclass(frozen=True)
@@ -118,3 +118,19 @@ def raw_setting(config: pytest.Config, name: str) -> tuple[Any, str, Path]:
         where = inipath.name if inipath else "ini"
         return ini, f"{name} in {where}", inipath.parent if inipath else config.rootpath
     return None, "", config.rootpath
+
+
+def path_moving_rootdir(args: list[str] | tuple[str, ...], invocation_dir: Path) -> str | None:
+    """What to tell a user who wrote ``--iac-report-json ../out.json`` (a space, a path that
+    exists outside the invocation directory): pytest chooses its rootdir, and the ini file, before
+    plugins' options are known, so it took that value for a test path (pytest issue 8846)."""
+    flags = {opt.flag for opt in OPTIONS if opt.metavar in ("PATH", "DIR", "ENTRY")}
+    for flag, value in zip(args, args[1:]):
+        if flag not in flags or value.startswith("-"):
+            continue
+        path = (invocation_dir / value).resolve()
+        if path.exists() and not path.is_relative_to(invocation_dir.resolve()):
+            return (f"{flag} {value}: pytest took this path for a test path when choosing its rootdir and "
+                    f"ini file (it reads the command line before plugins' options are known); write "
+                    f"{flag}={value} instead")
+    return None
