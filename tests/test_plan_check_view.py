@@ -131,6 +131,21 @@ MODULE = {
           bucket_prefix = "plain-"
         }
 
+        resource "aws_s3_bucket" "fe" {
+          for_each      = toset(["a", "b"])
+          bucket_prefix = "fe-${each.key}-"
+        }
+
+        resource "aws_s3_bucket_server_side_encryption_configuration" "fe" {
+          for_each = toset(["a", "b"])
+          bucket   = aws_s3_bucket.fe[each.key].id
+          rule {
+            apply_server_side_encryption_by_default {
+              sse_algorithm = "AES256"
+            }
+          }
+        }
+
         module "archive" {
           source = "./modules/archive"
           key    = aws_kms_key.k.arn
@@ -234,37 +249,68 @@ def test_the_checks_name_a_plan_data_source_by_its_address(tmp_path: Path):
     assert [(a, t) for a, t, _ in data_sources(ctx)] == [('module.m["a"].data.aws_region.r', "aws_region")]
 
 
-def test_plaintext_secrets_judges_what_the_module_writes_not_what_its_caller_gives(tmp_path: Path):
-    from pytest_iac.assertions.template import Template
-    from pytest_iac.checks import secrets
-    from pytest_iac.checks.base import CheckContext
-    from pytest_iac.config.requirements import CheckSettings
-    from pytest_iac.terraform.sensitive import SENSITIVE_TEXT
+def test_plaintext_secrets_judges_what_the_module_writes_not_what_its_caller_gives(
+        pytester: pytest.Pytester, terraform_mirror: str, write_requirements, run_with_report):
+    function = """\
+        resource "aws_lambda_function" "%s" {
+          function_name = "%s"
+          role          = "arn:aws:iam::123456789012:role/fn"
+          runtime       = "python3.12"
+          handler       = "app.handler"
+          filename      = "fn.zip"
+          environment {
+            variables = %s
+          }
+        }
+    """
+    parameter = """\
+        variable "password" {
+          type = string
+        }
 
-    def lambda_with(address: str, password: str) -> dict:
-        return {"address": address, "mode": "managed", "type": "aws_lambda_function", "name": address.split(".")[1],
-                "values": {"environment": [{"variables": {"DB_PASSWORD": password}}]}}
-
-    plan = {  # redacted as plan_redact leaves it: sensitive leaves are the text, marked in sensitive_values
-        "planned_values": {"root_module": {"resources": [
-            lambda_with("aws_lambda_function.given", "from-the-callers-tfvars"),
-            {**lambda_with("aws_lambda_function.secret_var", SENSITIVE_TEXT),
-             "sensitive_values": {"environment": [{"variables": {"DB_PASSWORD": True}}]}},
-            {**lambda_with("aws_lambda_function.written", SENSITIVE_TEXT),
-             "sensitive_values": {"environment": [{"variables": {"DB_PASSWORD": True}}]}},
-        ]}},
-        "configuration": {"root_module": {"resources": [
-            {"address": "aws_lambda_function.given", "expressions": {"environment": [{"variables": {
-                "references": ["var.db_password"]}}]}},
-            {"address": "aws_lambda_function.secret_var", "expressions": {"environment": [{"variables": {
-                "references": ["var.db_password_sensitive"]}}]}},
-            {"address": "aws_lambda_function.written", "expressions": {"environment": [{"variables": {
-                "constant_value": {"DB_PASSWORD": SENSITIVE_TEXT}}}]}},
-        ]}},
-    }
-    template = Template(check_config(plan, template_config(plan, "infra")), stack_name="infra")
-    ctx = CheckContext(template, "infra", tmp_path, tmp_path, CheckSettings())
-    assert [f.address for f in secrets.run(ctx)] == ["aws_lambda_function.written"]
+        resource "aws_ssm_parameter" "p" {
+          name  = "/db/password"
+          type  = "SecureString"
+          value = var.password
+        }
+    """
+    write_module(pytester.path / "infra", {
+        "main.tf": """\
+            variable "db_password" {
+              type = string
+            }
+            variable "region" {
+              default = "eu-west-1"
+            }
+            variable "api_token" {
+              default = "Default-Token-123456"
+            }
+            module "given" {
+              source   = "./modules/parameter"
+              password = var.db_password
+            }
+            module "constant" {
+              source   = "./modules/parameter"
+              password = "Child-Literal-Pw-000"
+            }
+        """
+        + function % ("given", "given", "{ DB_PASSWORD = var.db_password, REGION = var.region }")
+        + function % ("literal_beside", "literal_beside", '{ DB_PASSWORD = "Literal-Secret-Pw-456", REGION = var.region }')
+        + function % ("default", "default", "{ API_TOKEN = var.api_token }")
+        + function % ("encoded", "encoded", '{ CONFIG = jsonencode({ password = var.db_password, region = "x" }) }'),
+        "modules/parameter/main.tf": parameter,
+    })
+    write_requirements("""\
+        version: 1
+        app: {entry: infra, vars: {db_password: Given-By-The-Caller-789}}
+        requirements: [{id: R-1, description: checked, checks: [plaintext-secrets]}]
+        checks: {select: [plaintext-secrets]}
+    """)
+    _, report = run_with_report("--iac-requirements", "requirements.yaml", "-p", "no:cacheprovider")
+    flagged = sorted({f["address"] for f in report["checks"][0]["findings"]})
+    # written in the module: a literal beside a variable, a default, a constant a parent passes
+    assert flagged == ["aws_lambda_function.default", "aws_lambda_function.literal_beside",
+                       "module.constant.aws_ssm_parameter.p"]
 
 
 def test_a_jsonencode_policy_around_a_value_known_after_apply_is_still_judged(

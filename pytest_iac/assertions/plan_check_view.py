@@ -14,10 +14,13 @@ unencrypted. This view gives the checks what they expect:
 - an unknown value nobody set (``arn``, ``id``) and a ``null`` are left out;
 - a sensitive value (redacted, ``SENSITIVE``) set from references becomes ``${ref}`` like an
   unknown one, and one written as a literal is the plain text ``(sensitive value)``, a literal;
-- an unknown ``jsonencode({...})`` argument is the JSON of its literal parts, read from the
-  module's source (``terraform.hcl_literal``), with ``${...}`` where terraform computes;
-- a string set from the module's variables alone is ``Supplied``: a value, but not one written in
-  the module (``plaintext-secrets`` does not report it).
+- a ``jsonencode({...})`` argument is the JSON of its literal parts, read from the module's
+  source (``terraform.hcl_literal``), with ``${...}`` where terraform computes;
+- a string written as one ``var.x`` whose value the caller gives (the tests' variables, passed on
+  by parent modules; not a default, not a constant in a parent's ``module`` block) is
+  ``Supplied``: a value, but not one written in the module (``plaintext-secrets`` does not report
+  it). This is read from the module's source, member by member, so a literal next to a variable
+  in the same map is still a literal.
 
 Tests never see this view: they query planned values, where ``Match.unknown()`` tells
 "known after apply" from ``null``.
@@ -39,6 +42,8 @@ __all__ = ["Supplied", "check_config"]
 _LEFT_OUT = object()
 _NOT_ADDRESSES = frozenset({"var", "local", "path", "terraform", "self", "count", "each"})
 _LAST_KEY = re.compile(r"\[([^\]]*)\]$")
+_MODULE_NAME = re.compile(r"module\.([^.\[]+)")
+_VARIABLE = re.compile(r"^\$\{\s*var\.([A-Za-z_][\w-]*)\s*\}$")
 _MODULE_PATH = re.compile(r"(?:module\.[^.\[]+(?:\[[^\]]*\])?\.)*")
 
 
@@ -47,10 +52,12 @@ def check_config(plan: Mapping[str, Any], config: Mapping[str, Any],
     """``config`` (the plan adapter's Terraform JSON) with resource and data bodies as cdktf
     would write them; other sections as they are. ``sources``: block address -> the block's
     arguments as the HCL parser read them from the module's files (``hcl_blocks``)."""
-    blocks = _blocks(plan.get("configuration", {}).get("root_module", {}), "")
+    root = plan.get("configuration", {}).get("root_module", {})
+    callers = _Callers(root, plan.get("variables") or {})
+    blocks = _blocks(root, "")
     view = dict(config)
     for section in ("resource", "data"):
-        view[section] = {rtype: {address: _body(address, body, blocks, sources or {})
+        view[section] = {rtype: {address: _body(address, body, blocks, sources or {}, callers)
                                  for address, body in named.items()}
                          for rtype, named in config.get(section, {}).items()}
     return view
@@ -65,29 +72,53 @@ def _blocks(module: Mapping[str, Any], prefix: str) -> dict[str, Mapping[str, An
 
 
 def _body(address: str, body: Any, blocks: Mapping[str, Mapping[str, Any]],
-          sources: Mapping[str, Mapping[str, Any]]) -> Any:
+          sources: Mapping[str, Mapping[str, Any]], callers: _Callers) -> Any:
     if not isinstance(body, Mapping):
         return body
     block = blocks.get(config_address(address), {})
-    instance = _Instance(address, block)
-    values = {k: v for k, v in body.items() if k != "//"}
-    view = _value(values, block.get("expressions") or {}, instance)
-    view = dict(view) if isinstance(view, Mapping) else {}
+    instance = _Instance(address, block, callers)
     source = sources.get(config_address(address)) or {}
-    for key, value in values.items():
-        written = jsonencode_literal(source.get(key)) if isinstance(value, Unknown) and key in source else None
-        if written is not None:  # jsonencode({... aws_x.y.arn ...}): the literal parts, as cdktf keeps them
-            view[key] = written
+    values = {k: v for k, v in body.items() if k != "//"}
+    view = _value(values, block.get("expressions") or {}, source, instance)
+    view = dict(view) if isinstance(view, Mapping) else {}
     if "//" in body:
         view["//"] = body["//"]
     return view
 
 
+class _Callers:
+    """Whether a module's variable holds a value its caller gives (the tests' variables, or a
+    parent module passing on its own variables) rather than one written in the module's files
+    (a default, or a constant in the parent's ``module`` block)."""
+
+    def __init__(self, root: Mapping[str, Any], variables: Mapping[str, Any]) -> None:
+        self.root = root
+        self.variables = variables
+
+    def gives(self, modules: list[str], variable: str) -> bool:
+        if not modules:
+            declared = (self.root.get("variables") or {}).get(variable) or {}
+            given = (self.variables.get(variable) or {}).get("value")
+            return "default" not in declared or given != declared.get("default")
+        parent = self.root
+        for name in modules[:-1]:
+            parent = ((parent.get("module_calls") or {}).get(name) or {}).get("module") or {}
+        call = (parent.get("module_calls") or {}).get(modules[-1]) or {}
+        expression = (call.get("expressions") or {}).get(variable)
+        refs = _references(expression)
+        if not refs or "constant_value" in (expression or {}):
+            return False  # the child's default, or a constant the parent writes
+        names = {r.split(".")[1] for r in refs if _root(r) == "var" and "." in r}
+        return len(names) == len(_most_specific(refs)) and all(self.gives(modules[:-1], n) for n in names)
+
+
 class _Instance:
     """Where an instance's references point: its module path and its own instance key."""
 
-    def __init__(self, address: str, block: Mapping[str, Any]) -> None:
+    def __init__(self, address: str, block: Mapping[str, Any], callers: _Callers) -> None:
         self.module = _MODULE_PATH.match(address).group(0)  # type: ignore[union-attr]  # "module.m[0]." or ""
+        self.modules = _MODULE_NAME.findall(self.module)
+        self.callers = callers
         key = _LAST_KEY.search(address)
         self.key = key.group(1) if key else None
         each = block.get("for_each_expression")
@@ -104,31 +135,59 @@ class _Instance:
             elif root in ("var", "local"):
                 resolved.append(ref)
             elif root not in _NOT_ADDRESSES and "." in ref:
-                if "count.index" in references and "[" not in ref and ref.count(".") == 1 and self.key is not None:
+                own_key = "count.index" in references or any(_root(r) == "each" for r in references)
+                if own_key and "[" not in ref and ref.count(".") == 1 and self.key is not None:
                     ref = f"{ref}[{self.key}]"  # aws_s3_bucket.b[count.index].id: terraform names the block only
                 resolved.append(self.module + ref)
         return resolved
 
 
-def _value(value: Any, expression: Any, instance: _Instance) -> Any:
+    def given(self, source: Any) -> bool | None:
+        """For an argument written as one ``var.x`` (``source``, as the parser read it): whether
+        the caller gives its value (True) or the module's files do (False); None for any other."""
+        source = source[0] if isinstance(source, list) and len(source) == 1 else source
+        match = _VARIABLE.match(source) if isinstance(source, str) else None
+        return None if match is None else self.callers.gives(self.modules, match.group(1))
+
+
+def _value(value: Any, expression: Any, source: Any, instance: _Instance) -> Any:
     if value is None:
         return _LEFT_OUT
+    encoded = jsonencode_literal(source) if isinstance(value, str) else None
+    if encoded is not None:  # jsonencode({...}): its literal parts and ${...} references, as cdktf writes it
+        return encoded
+    given = instance.given(source) if isinstance(value, str) else None
     if isinstance(value, (Unknown, Sensitive)):
-        if isinstance(value, Sensitive) and isinstance(expression, Mapping) and "constant_value" in expression:
+        constant = isinstance(expression, Mapping) and "constant_value" in expression
+        if isinstance(value, Sensitive) and (constant or given is False):
             return str(value)  # a literal written in the code (redacted): the checks judge it as one
         refs = instance.absolute(_references(expression))
         if refs:
             return "".join(f"${{{r}}}" for r in refs)
         return value if isinstance(value, Sensitive) else _LEFT_OUT
-    if isinstance(value, str) and _only_variables(_references(expression)):
+    if given:
         return Supplied(value)
     if isinstance(value, Mapping):
-        pairs = ((k, _value(v, _member(expression, k), instance)) for k, v in value.items())
+        pairs = ((k, _value(v, _member(expression, k), _source_member(source, k), instance)) for k, v in value.items())
         return {k: v for k, v in pairs if v is not _LEFT_OUT}
     if isinstance(value, list):
-        items = [_value(v, _item(expression, i), instance) for i, v in enumerate(value)]
+        items = [_value(v, _item(expression, i), _source_item(source, i), instance) for i, v in enumerate(value)]
         return [v for v in items if v is not _LEFT_OUT]
     return value
+
+
+def _source_member(source: Any, key: str) -> Any:
+    """What is written for member ``key`` (an object argument or a nested block), if readable."""
+    source = source[0] if isinstance(source, list) and len(source) == 1 else source
+    if isinstance(source, Mapping):
+        return source.get(key, source.get(f'"{key}"'))
+    return None
+
+
+def _source_item(source: Any, index: int) -> Any:
+    if isinstance(source, list) and index < len(source):
+        return source[index]
+    return None
 
 
 class Supplied(str):
@@ -136,10 +195,6 @@ class Supplied(str):
     module, not written in it, so no check may report it as a literal in the code."""
 
     __slots__ = ()
-
-
-def _only_variables(references: list[str]) -> bool:
-    return bool(references) and all(_root(r) == "var" for r in references)
 
 
 def _whole(expression: Any) -> bool:

@@ -39,6 +39,7 @@ class PlanSynthesis(Synthesis):
     plan: dict[str, Any] = field(default_factory=dict, repr=False)
     module_dir: Path = Path(".")
     module_dirs: dict[str, Path] = field(default_factory=dict)
+    _check_configs: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def check_template(self, name: str) -> Any:
         """The plan as the checks read it (``plan_check_view``): references where the plan
@@ -46,7 +47,9 @@ class PlanSynthesis(Synthesis):
         from pytest_iac.assertions.plan_check_view import check_config
         from pytest_iac.assertions.template import Template
 
-        return Template(check_config(self.plan, self.stacks[name].config, self.block_sources()), stack_name=name)
+        if name not in self._check_configs:  # built once: every check item asks for it
+            self._check_configs[name] = check_config(self.plan, self.stacks[name].config, self.block_sources())
+        return Template(self._check_configs[name], stack_name=name)
 
     def block_sources(self) -> dict[str, Any]:
         """Block address (no instance keys) -> its arguments as read from the module's files."""
