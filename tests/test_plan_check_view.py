@@ -4,6 +4,7 @@ attributes left out; the backend written in the module's files; paths relative t
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
@@ -204,6 +205,39 @@ def test_the_backend_written_in_a_module_reaches_the_template(pytester: pytest.P
     assert backend(write_module(pytester.path / "none", {"main.tf": "locals {\n  a = 1\n}\n"})) is None
     cloud = write_module(pytester.path / "cloud", {"main.tf": 'terraform {\n  cloud {\n    organization = "o"\n  }\n}\n'})
     assert backend(cloud) == ("cloud", {"organization": "o"})
+
+
+JSON_BACKEND = {"terraform": {"backend": {"s3": {"bucket": "state", "key": "infra.tfstate", "region": "eu-west-1",
+                                                 "encrypt": True, "use_lockfile": True}}},
+                "resource": {"aws_sqs_queue": {"q": {"name": "q"}}}}
+
+
+def test_a_backend_written_as_a_json_object_is_found_with_its_settings(pytester: pytest.Pytester):
+    write_module(pytester.path / "infra", {"main.tf.json": json.dumps(JSON_BACKEND)})
+    assert backend(pytester.path / "infra") == ("s3", JSON_BACKEND["terraform"]["backend"]["s3"])
+    cloud = write_module(pytester.path / "cloud", {"main.tf.json": '{"terraform": {"cloud": {"organization": "o"}}}'})
+    assert backend(cloud) == ("cloud", {"organization": "o"})
+    listed = write_module(pytester.path / "listed", {"main.tf.json": '{"terraform": [{"backend": [{"gcs": {}}]}]}'})
+    assert backend(listed) == ("gcs", {})
+
+
+def test_a_json_module_with_a_backend_plans_and_passes_the_backend_check(
+        pytester: pytest.Pytester, terraform_mirror: str, write_requirements, run_with_report):
+    write_module(pytester.path / "infra", {"main.tf.json": json.dumps(JSON_BACKEND)})
+    pytester.makepyfile("""
+        def test_backend(iac_stack):
+            iac_stack.has_backend("s3", {"bucket": "state", "encrypt": True})
+            iac_stack.resource_count_is("aws_sqs_queue", 1)
+    """)
+    write_requirements("""\
+        version: 1
+        app: {entry: infra}
+        requirements: [{id: R-1, description: checked, checks: [backend]}]
+        checks: {select: [backend]}
+    """)
+    result, report = run_with_report("--iac-requirements", "requirements.yaml", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)  # the test and the backend check
+    assert report["checks"][0]["findings"] == []
 
 
 def _zip(path: Path, handler: str) -> None:

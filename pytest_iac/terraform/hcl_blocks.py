@@ -127,7 +127,8 @@ def backend(directory: Path) -> tuple[str, dict[str, Any]] | None:
     there (a partial configuration gets the rest from ``-backend-config`` at init); a ``cloud``
     block as ``("cloud", {...})``, as ``Template.backend`` reports it."""
     for block in _terraform_blocks(directory):
-        groups = [*(block.get("backend") or []), *({"cloud": c} for c in block.get("cloud") or [])]
+        backends, clouds = (_as_list(block.get(kind)) for kind in ("backend", "cloud"))
+        groups = [*backends, *({"cloud": c} for c in clouds)]
         for group in groups:
             for btype, settings in (group.items() if isinstance(group, dict) else ()):
                 if btype.startswith("__"):
@@ -136,6 +137,12 @@ def backend(directory: Path) -> tuple[str, dict[str, Any]] | None:
                 settings = settings if isinstance(settings, dict) else {}
                 return _unquote(btype), {k: _plain(v) for k, v in settings.items() if not k.startswith("__")}
     return None
+
+
+def _as_list(value: Any) -> list[Any]:
+    """A block as a list of bodies: the HCL parser gives a list, a ``.tf.json`` file may write
+    the object itself (``"backend": {"s3": {...}}``)."""
+    return [value] if isinstance(value, dict) else value if isinstance(value, list) else []
 
 
 def _plain(value: Any) -> Any:
