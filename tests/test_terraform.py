@@ -290,6 +290,19 @@ def test_required_settings_and_region_from_env():
     assert backend_findings(("s3", no_region), V111, env={"AWS_REGION": "eu-west-1"}) == []
 
 
+def test_a_module_backend_is_judged_on_what_it_writes_only():
+    assert backend_findings(("s3", {}), V111, env={}, module=True) == []  # all of it from -backend-config
+    assert backend_findings(("s3", {"bucket": "state"}), V111, env={}, module=True) == []
+    written_off = {"bucket": "", "key": "k", "region": "", "use_lockfile": False, "encrypt": "false"}
+    assert messages(backend_findings(("s3", written_off), V111, env={}, module=True)) == [
+        ("error", 's3 backend: "bucket" is required'),
+        ("error", 's3 backend: "region" is required (or AWS_REGION / AWS_DEFAULT_REGION at init)'),
+        ("error", "s3 backend: the state is not locked, so two runs can corrupt it; set use_lockfile = true"),
+        ("error", "s3 backend: the state file is not encrypted at rest; set encrypt = true")]
+    dynamodb = {"use_lockfile": False, "dynamodb_table": "locks", "encrypt": True}
+    assert backend_findings(("s3", dynamodb), V110, env={}, module=True) == []
+
+
 def test_tokens_in_backend_are_literal():
     [found] = backend_findings(("s3", {**GOOD_S3, "bucket": "${var.state_bucket}"}), V111, env={})
     assert "taken literally" in found.message and '"bucket"' in found.message

@@ -103,8 +103,8 @@ def backend_findings(backend: tuple[str, Mapping[str, Any]] | None, version: Ver
     ``assumed``: terraform was not found and ``version`` is the newest the table knows. ``env``:
     what ``terraform init`` would see of the environment (AWS_REGION); none when not given.
     ``module``: the backend is written in a Terraform module's files, where a partial
-    configuration is normal (the rest comes from ``-backend-config`` at init), so only what is
-    written is judged."""
+    configuration is normal (the rest comes from ``-backend-config`` at init), so an argument left
+    out is not judged, but one written (``encrypt = false``, ``bucket = ""``) is."""
     env = {} if env is None else env
     version = parse_version(version)
     tf = f"terraform {_v(version)}" + (" (assumed: terraform not found)" if assumed else "")
@@ -115,7 +115,7 @@ def backend_findings(backend: tuple[str, Mapping[str, Any]] | None, version: Ver
                               f"that is lost with the checkout; {how}", severity="warning")]
     btype, settings = backend
     if btype == "s3":
-        return _s3_arguments(settings, version, tf) + ([] if module else _s3_complete(settings, version, env))
+        return _s3_arguments(settings, version, tf) + _s3_complete(settings, version, env, written_only=module)
     if btype == "local":
         return [Finding(None, f'local backend: unknown argument "{k}"{_closest(k, list(LOCAL_KEYS))} '
                               f'(init fails: No argument or block type is named "{k}")')
@@ -154,19 +154,26 @@ def _s3_arguments(settings: Mapping[str, Any], version: Version, tf: str) -> lis
     return found
 
 
-def _s3_complete(settings: Mapping[str, Any], version: Version, env: Mapping[str, str]) -> list[Finding]:
-    """What a complete configuration lacks: required arguments, locking, encryption."""
+def _s3_complete(settings: Mapping[str, Any], version: Version, env: Mapping[str, str], *,
+                 written_only: bool = False) -> list[Finding]:
+    """What a complete configuration lacks: required arguments, locking, encryption.
+    ``written_only``: a partial configuration, judged only where one of the arguments concerned is
+    written (a ``-backend-config`` at init gives what is left out)."""
+    def judged(*names: str) -> bool:
+        return not written_only or any(name in settings for name in names)
+
     found: list[Finding] = []
     for name in ("bucket", "key"):
-        if not settings.get(name):
+        if judged(name) and not settings.get(name):
             found.append(Finding(None, f's3 backend: "{name}" is required'))
-    if not settings.get("region") and not (env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")):
+    region_from_env = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")
+    if judged("region") and not settings.get("region") and not region_from_env:
         found.append(Finding(None, 's3 backend: "region" is required (or AWS_REGION / AWS_DEFAULT_REGION at init)'))
     lockfile = _truthy(settings.get("use_lockfile")) and version >= _V110
-    if not lockfile and not settings.get("dynamodb_table"):
+    if judged("use_lockfile", "dynamodb_table") and not lockfile and not settings.get("dynamodb_table"):
         how = "use_lockfile = true" if version >= _V110 else 'dynamodb_table (use_lockfile needs terraform >= 1.10)'
         found.append(Finding(None, f"s3 backend: the state is not locked, so two runs can corrupt it; set {how}"))
-    if not _truthy(settings.get("encrypt")):
+    if judged("encrypt") and not _truthy(settings.get("encrypt")):
         found.append(Finding(None, "s3 backend: the state file is not encrypted at rest; set encrypt = true"))
     return found
 
