@@ -137,3 +137,19 @@ def test_a_block_marked_no_cover_is_left_out_like_coverage_py_lines(tmp_path: Pa
     result = block_coverage(root, ["infra:aws_sqs_queue.q"], tmp_path)
     assert result.statements == 2  # q and u; prod_only and t are excluded
     assert result.missing == {"infra/main.tf": [13]}
+
+
+def test_a_trailing_pragma_excludes_its_own_block_not_the_next_one(tmp_path: Path):
+    root = tmp_path / "infra"
+    root.mkdir()
+    (root / "main.tf").write_text(textwrap.dedent("""\
+        data "aws_region" "current" {} # pragma: no cover
+        resource "aws_sqs_queue" "q" {
+          name = "q"
+        }
+        // pragma: no cover
+        resource "aws_sqs_queue" "skipped" {}
+    """))
+    result = block_coverage(root, [], tmp_path)
+    assert result.statements == 1  # q only: the data source and skipped are excluded
+    assert result.missing == {"infra/main.tf": [2]}

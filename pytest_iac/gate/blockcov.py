@@ -82,14 +82,18 @@ def block_coverage(module_dir: Path, examined: Iterable[str], rootdir: Path, sta
 
 
 _PRAGMA = re.compile(r"(?:#|//).*\bpragma:\s*no\s*cover\b", re.I)
+_PRAGMA_ALONE = re.compile(r"^\s*(?:#|//).*\bpragma:\s*no\s*cover\b", re.I)
 
 
 def _excluded(texts: dict[Path, list[str]], file: Path, line: int) -> bool:
-    """``# pragma: no cover`` on the block's first line or on the line above it."""
+    """``# pragma: no cover`` on the block's first line, or on the line above it when that line is
+    a comment alone (the trailing pragma of a one-line block above excludes that block only)."""
     if file not in texts:
         texts[file] = file.read_text(encoding="utf-8", errors="replace").splitlines()
     lines = texts[file]
-    return any(_PRAGMA.search(lines[n - 1]) for n in (line, line - 1) if 0 < n <= len(lines))
+    own = 0 < line <= len(lines) and _PRAGMA.search(lines[line - 1])
+    above = 1 < line <= len(lines) + 1 and _PRAGMA_ALONE.search(lines[line - 2])
+    return bool(own or above)
 
 
 def _strings(body: object) -> Iterable[str]:
