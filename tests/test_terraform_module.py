@@ -176,6 +176,34 @@ def test_a_variable_given_in_the_yaml_or_a_var_file_is_not_missing(pytester: pyt
     assert result.ret != pytest.ExitCode.USAGE_ERROR, result.stderr.str()
 
 
+def test_a_tf_file_linked_to_nothing_is_a_usage_error_naming_it(pytester: pytest.Pytester, monkeypatch):
+    monkeypatch.delenv("PYTEST_IAC_TF_PLUGIN_DIR", raising=False)
+    write_module(pytester.path / "infra", {"main.tf": 'resource "aws_sqs_queue" "q" {}\n'})
+    (pytester.path / "infra" / "broken.tf").symlink_to(pytester.path / "gone.tf")
+    pytester.makepyfile("def test_x(iac_stack): pass")
+    result = pytester.runpytest("--iac-app", "infra")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*stack entry 'infra' (from --iac-app): the module's file infra/broken.tf is a "
+                                 f"symbolic link to {pytester.path / 'gone.tf'}, which does not exist; fix or "
+                                 "remove the link"])
+
+
+def test_the_copy_names_a_child_modules_dangling_tf_file_and_leaves_out_other_dangling_links(tmp_path: Path):
+    from pytest_iac.config.entry import EntryError
+    from pytest_iac.synthesis.plan import module_copy
+
+    module = write_module(tmp_path / "infra", {"main.tf": ROOT_TF, "modules/alerts/main.tf": CHILD_TF})
+    (module / "notes.md").symlink_to(tmp_path / "gone.md")
+    (module / "examples").mkdir()
+    (module / "examples" / "old.tf").symlink_to(tmp_path / "gone.tf")  # no module of the root's
+    copy = module_copy(module, tmp_path / "work")
+    assert (copy / "main.tf").is_file() and not (copy / "notes.md").exists()
+    (module / "modules" / "alerts" / "extra.tf").symlink_to(tmp_path / "gone.tf")
+    with pytest.raises(EntryError, match=r"the module's file .*modules/alerts/extra\.tf is a symbolic link to "
+                                         r".*gone\.tf, which does not exist"):
+        module_copy(module, tmp_path / "work2")
+
+
 def test_a_provider_missing_from_the_mirror_is_a_usage_error_naming_the_mirror(pytester: pytest.Pytester,
                                                                                monkeypatch):
     mirror = pytester.mkdir("mirror")

@@ -177,9 +177,15 @@ def _plan(spec: EntrySpec, workdir: Path, terraform: str, plugin_dirs: list[Path
 def module_copy(module: Path, workdir: Path, endpoint: str | None = None) -> Path:
     """A private copy of ``module`` under ``workdir`` (terraform's own files left out), with the
     provider override file (``endpoint``: a moto server for data sources that call AWS):
-    terraform runs there, never in the user's tree."""
+    terraform runs there, never in the user's tree. A module's ``.tf`` file linked to nothing is
+    an ``EntryError`` naming it; another dangling link (no file terraform reads) is left out."""
+    from pytest_iac.synthesis.plan_inputs import broken_module_links
+
+    broken = broken_module_links(module)
+    if broken:
+        raise EntryError(f"the Terraform module {module} cannot be planned: {broken[0]}")
     copy = workdir / "module"
-    shutil.copytree(module, copy, ignore=_COPY_IGNORED, symlinks=False)
+    shutil.copytree(module, copy, ignore=_COPY_IGNORED, symlinks=False, ignore_dangling_symlinks=True)
     _write_override(copy, endpoint, aws_data_sources(module) if endpoint else [])
     _write_backend_override(copy)
     return copy

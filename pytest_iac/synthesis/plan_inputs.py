@@ -16,7 +16,7 @@ from typing import Any
 
 from pytest_iac.config.entry import EntryError, EntrySpec
 
-__all__ = ["check_module"]
+__all__ = ["broken_module_links", "check_module"]
 
 
 def check_module(spec: EntrySpec, plugin_dir: Path | None, env_vars: Mapping[str, str]) -> None:
@@ -24,6 +24,9 @@ def check_module(spec: EntrySpec, plugin_dir: Path | None, env_vars: Mapping[str
     from pytest_iac.terraform.hcl_blocks import module_blocks
 
     assert spec.path is not None
+    broken = broken_module_links(spec.path)
+    if broken:
+        raise EntryError(f"stack entry {spec.describe()}: {broken[0]}")
     blocks = module_blocks(spec.path)
     given = set(spec.tf_vars) | set(env_vars)
     files = [Path(f) for f in spec.var_files]
@@ -42,6 +45,29 @@ def check_module(spec: EntrySpec, plugin_dir: Path | None, env_vars: Mapping[str
             f"{'them' if len(missing) > 1 else 'it'} with app.vars in the requirements YAML ({first}: VALUE), "
             f"--iac-tf-var {first}=VALUE (ini iac_tf_var), a file in app.var_files, or TF_VAR_{first}.")
     _check_mirror(spec, blocks, plugin_dir)
+
+
+def broken_module_links(module: Path) -> list[str]:
+    """Each ``*.tf`` / ``*.tf.json`` file of ``module`` and its local child modules that is a
+    symbolic link to nothing, as a sentence: terraform would fail to read it, and leaving it out
+    of the copy would plan another configuration than the user's."""
+    from pytest_iac.terraform.hcl_blocks import module_blocks
+
+    found, pending, seen = [], [module.resolve()], set()
+    while pending:
+        directory = pending.pop()
+        if directory in seen or not directory.is_dir():
+            continue
+        seen.add(directory)
+        for path in sorted(directory.iterdir()):
+            if path.name.endswith((".tf", ".tf.json")) and path.is_symlink() and not path.exists():
+                found.append(f"the module's file {_rel(path)} is a symbolic link to {os.readlink(path)}, which "
+                             "does not exist; fix or remove the link")
+        for block in module_blocks(directory):
+            source = block.source() if block.kind == "module" else None
+            if source and source.startswith(("./", "../")):
+                pending.append((directory / source).resolve())
+    return found
 
 
 def _names_in(path: Path, spec: EntrySpec) -> set[str]:
