@@ -208,3 +208,28 @@ def test_a_policy_document_used_only_as_a_key_policy_is_not_judged(tmp_path: Pat
     flagged = sorted({f.address for f in run(config, tmp_path)})
     # in a key policy "*" is the key itself; the same document attached to an identity is judged
     assert flagged == ["data.aws_iam_policy_document.shared", "data.aws_iam_policy_document.unused"]
+
+
+def test_a_key_policy_is_judged_only_on_who_may_use_the_key(tmp_path: Path) -> None:
+    admins = {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:root"}, "Action": "kms:*", "Resource": "*"}
+    anyone = {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": ["kms:Decrypt"], "Resource": "*"}
+    in_account = {**anyone, "Condition": {"StringEquals": {"kms:CallerAccount": "1"}}}
+    public_doc = {"statement": [{"effect": "Allow", "actions": ["kms:*"], "resources": ["*"],
+                                 "principals": [{"type": "AWS", "identifiers": ["*"]}]}]}
+    config = tf({
+        "aws_kms_key.inline": {"policy": policy(admins, anyone)},
+        "aws_kms_key.scoped": {"policy": policy(admins, in_account)},
+        "aws_kms_key.doc": {"policy": "${data.aws_iam_policy_document.key.json}"},
+        "aws_kms_key_policy.p": {"key_id": "${aws_kms_key.doc.id}",
+                                 "policy": policy({**anyone, "Action": "kms:Decrpyt"})},
+    }, data={"aws_iam_policy_document.key": public_doc})
+    found = run(config, tmp_path)
+    assert [(f.address, f.severity or "error") for f in found] == [
+        ("aws_kms_key.inline", "error"), ("aws_kms_key_policy.p", "warning"), ("aws_kms_key_policy.p", "error"),
+        ("data.aws_iam_policy_document.key", "error")]  # kms:* on "*" passes; a misspelt action is named
+    by_address = {f.address: f.message for f in found if f.severity is None}
+    assert by_address["aws_kms_key.inline"] == (
+        "Statement 2 lets any principal ('*') use 'kms:Decrypt', with no Condition. Name the principal (e.g. "
+        "{'AWS': 'arn:aws:iam::111122223333:root'}) or add a Condition such as kms:CallerAccount.")
+    public_doc_message = by_address["data.aws_iam_policy_document.key"]
+    assert public_doc_message.startswith("The statement lets any principal ('*') use 'kms:*'")

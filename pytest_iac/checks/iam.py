@@ -2,10 +2,12 @@
 AWS lets them be scoped, and nothing to anyone; every action named exists.
 
 Policies are read from identity policies (``aws_iam_policy``, ``aws_iam_{role,user,group}_policy``,
-``aws_iam_role.inline_policy``), ``aws_iam_policy_document`` data sources and S3/SQS/SNS
-resource policies. A policy that is itself a reference (``${data....json}``) is skipped: its
-document is checked where it is defined. Trust policies (``assume_role_policy``) and KMS key
-policies are not checked: in a key policy ``Resource: "*"`` means the key itself.
+``aws_iam_role.inline_policy``), ``aws_iam_policy_document`` data sources, S3/SQS/SNS
+resource policies and KMS key policies. A policy that is itself a reference (``${data....json}``)
+is skipped: its document is checked where it is defined. Trust policies (``assume_role_policy``)
+are not checked. In a key policy (``aws_kms_key.policy``, ``aws_kms_key_policy``, or a document
+used only there) ``Resource: "*"`` means the key itself and the account's administrators are
+given ``kms:*``, so only the other judgements apply: a key that any principal may use is public.
 
 Actions are judged with AWS's own action data (:mod:`pytest_iac.checks.iam_actions`), not by their
 names: ``logs:CreateLogDelivery`` or ``xray:PutTraceSegments`` on ``Resource: "*"`` is fine because
@@ -26,7 +28,8 @@ from pytest_iac.checks._common import blocks, data_sources, is_expression, parse
 from pytest_iac.checks.base import Check, CheckContext, Finding, Severity
 from pytest_iac.checks.iam_actions import Action, ActionData, IamDataMissing
 
-KEY_TYPES = ("aws_kms_key", "aws_kms_replica_key", "aws_kms_external_key", "aws_kms_replica_external_key")
+KEY_TYPES = ("aws_kms_key", "aws_kms_replica_key", "aws_kms_external_key", "aws_kms_replica_external_key",
+             "aws_kms_key_policy")
 POLICY_ARGUMENTS: dict[str, str] = {
     "aws_iam_policy": "policy", "aws_iam_role_policy": "policy", "aws_iam_user_policy": "policy",
     "aws_iam_group_policy": "policy", "aws_s3_bucket_policy": "policy", "aws_s3_bucket": "policy",
@@ -53,6 +56,7 @@ class Statement(NamedTuple):
     not_resources: bool
     public: bool  # Principal "*" (or AWS "*")
     conditional: bool
+    key_policy: bool = False  # Resource "*" is the key itself; kms:* is how its admins are named
 
 
 def _strings(value: Any) -> list[str]:
@@ -65,7 +69,7 @@ def _label(index: int, total: int, sid: Any, where: str) -> str:
     return label + (f" ({sid!r})" if isinstance(sid, str) and sid else "") + (f" in {where}" if where else "")
 
 
-def _from_json(document: Any, where: str = "") -> list[Statement]:
+def _from_json(document: Any, where: str = "", key_policy: bool = False) -> list[Statement]:
     if not isinstance(document, Mapping):
         return []
     raw = document.get("Statement")
@@ -77,11 +81,11 @@ def _from_json(document: Any, where: str = "") -> list[Statement]:
         public = principal == "*" or "*" in _strings(aws)
         out.append(Statement(_label(index, len(items), s.get("Sid"), where), s.get("Effect") == "Allow",
                              _strings(s.get("Action")), _strings(s.get("NotAction")), _strings(s.get("Resource")),
-                             "NotResource" in s, public, bool(s.get("Condition"))))
+                             "NotResource" in s, public, bool(s.get("Condition")), key_policy))
     return out
 
 
-def _from_document(body: Mapping[str, Any]) -> list[Statement]:
+def _from_document(body: Mapping[str, Any], key_policy: bool = False) -> list[Statement]:
     items = blocks(body.get("statement"))
     out = []
     for index, s in enumerate(items, 1):
@@ -90,7 +94,7 @@ def _from_document(body: Mapping[str, Any]) -> list[Statement]:
         out.append(Statement(_label(index, len(items), s.get("sid"), ""), s.get("effect", "Allow") == "Allow",
                              _strings(s.get("actions")), _strings(s.get("not_actions")),
                              _strings(s.get("resources")), bool(s.get("not_resources")), public,
-                             bool(blocks(s.get("condition")))))
+                             bool(blocks(s.get("condition"))), key_policy))
     return out
 
 
@@ -126,6 +130,18 @@ def _problems(s: Statement, data: ActionData) -> Iterator[tuple[str, Severity | 
         yield problem, "warning"
     if not s.allow:
         return
+    if not s.key_policy:
+        yield from _scope_problems(s, data)
+    if s.public and not s.conditional:
+        what = listing([repr(a) for a in s.actions]) if s.actions else "the listed actions"
+        principal, condition = (("{'AWS': 'arn:aws:iam::111122223333:root'}", "kms:CallerAccount") if s.key_policy
+                                else ("{'Service': 'sns.amazonaws.com'}", "aws:SourceArn"))
+        yield (f"{s.label} lets any principal ('*') use {what}, with no Condition. Name the principal (e.g. "
+               f"{principal}) or add a Condition such as {condition}"), None
+
+
+def _scope_problems(s: Statement, data: ActionData) -> Iterator[tuple[str, Severity | None]]:
+    """What an Allow grants beyond the actions and resources named (not judged in a key policy)."""
     if s.not_actions:
         yield (f"{s.label} allows every action except {listing(s.not_actions)} (Allow with NotAction). "
                "List the actions the code needs under Action instead"), None
@@ -143,10 +159,6 @@ def _problems(s: Statement, data: ActionData) -> Iterator[tuple[str, Severity | 
                    "limited to the resources they act on. Scope Resource to those ARNs (e.g. "
                    "'${aws_sqs_queue.jobs.arn}'); '*' is for reads and for actions AWS cannot scope "
                    "(e.g. logs:CreateLogDelivery, xray:PutTraceSegments)"), None
-    if s.public and not s.conditional:
-        what = listing([repr(a) for a in s.actions]) if s.actions else "the listed actions"
-        yield (f"{s.label} lets any principal ('*') use {what}, with no Condition. Name the principal (e.g. "
-               "{'Service': 'sns.amazonaws.com'}) or add a Condition such as aws:SourceArn"), None
 
 
 def _statements(ctx: CheckContext) -> Iterator[tuple[str, Statement]]:
@@ -154,14 +166,17 @@ def _statements(ctx: CheckContext) -> Iterator[tuple[str, Statement]]:
         if rtype in POLICY_ARGUMENTS:
             for s in _from_json(parse_json(body.get(POLICY_ARGUMENTS[rtype]))):
                 yield address, s
+        if rtype in KEY_TYPES:
+            for s in _from_json(parse_json(body.get("policy")), key_policy=True):
+                yield address, s
         if rtype == "aws_iam_role":
             for index, inline in enumerate(blocks(body.get("inline_policy"))):
                 for s in _from_json(parse_json(inline.get("policy")), f"inline_policy[{index}]"):
                     yield address, s
     key_policies = _key_policy_documents(ctx)
     for address, dtype, body in data_sources(ctx):
-        if dtype == "aws_iam_policy_document" and address not in key_policies:
-            for s in _from_document(body):
+        if dtype == "aws_iam_policy_document":
+            for s in _from_document(body, key_policy=address in key_policies):
                 yield address, s
 
 
