@@ -10,7 +10,8 @@ Markdown reports all pass through here. A value is secret when:
   (``postgres://user:***@host``), an AWS access key id (``AKIA``/``ASIA`` + 16), a 40-character
   base64 string mixing cases and digits (an AWS secret access key), a PEM private key block.
 
-Imports only the standard library, so the assertions room and the reports can both use it.
+Imports only the standard library and the plan's two markers, so the assertions room and the
+reports can both use it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+from pytest_iac.terraform.sensitive import Sensitive
+from pytest_iac.terraform.unknown import Unknown
 
 __all__ = ["MASK", "is_secret_key", "mask_data", "mask_text", "remember", "remember_secrets_of"]
 
@@ -89,10 +93,12 @@ def mask_data(data: Any, *, keys: bool = True) -> Any:
 
 def remember(values: Iterable[Any]) -> None:
     """Mask these secret values from now on, wherever they appear (an output's value, say). A
-    plan's markers (``str`` subclasses reading ``(sensitive value)``, ``(known after apply)``)
-    hold no secret: they are not remembered."""
+    plan's markers (``Sensitive``, ``Unknown``) hold no secret: they are not remembered; any
+    other ``str`` (a ``Supplied`` variable's value, say) is a real value and is."""
     for value in values:
-        if type(value) is str:
+        if isinstance(value, (Sensitive, Unknown)):
+            continue
+        if isinstance(value, str):
             if len(value) >= _MIN_REMEMBERED and "${" not in value and not _WORDLIKE.fullmatch(value):
                 _remembered.add(value)
         elif isinstance(value, Mapping):

@@ -8,7 +8,11 @@ import shutil
 
 import pytest
 
-from pytest_iac.masking import MASK, is_secret_key, mask_data, mask_text
+from pytest_iac import masking
+from pytest_iac.assertions.plan_check_view import Supplied
+from pytest_iac.masking import MASK, is_secret_key, mask_data, mask_text, remember
+from pytest_iac.terraform.sensitive import SENSITIVE, SENSITIVE_TEXT
+from pytest_iac.terraform.unknown import UNKNOWN
 
 PASSWORD = "PlantedPassw0rd!"
 KEY_ID = "AKIAIOSFODNN7EXAMPLE"
@@ -51,6 +55,14 @@ def test_secret_shapes_are_masked_in_any_text(text, masked):
 def test_report_data_is_masked_by_key_and_by_shape():
     data = {"reasons": [f"bad {KEY_ID}"], "extra": {"db_password": "x1", "note": SECRET_KEY, "n": 3}}
     assert mask_data(data) == {"reasons": ["bad ***"], "extra": {"db_password": MASK, "note": MASK, "n": 3}}
+
+
+def test_a_supplied_value_is_remembered_and_the_markers_are_not(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(masking, "_remembered", set())
+    remember([Supplied("Given-Via-Tfvars-31"), {"nested": [Supplied("Nested-Supplied-62")]}, SENSITIVE, UNKNOWN])
+    assert mask_text("set to Given-Via-Tfvars-31 and Nested-Supplied-62") == f"set to {MASK} and {MASK}"
+    assert mask_text(f"{SENSITIVE_TEXT} {UNKNOWN}") == f"{SENSITIVE_TEXT} (known after apply)"
+    assert masking._remembered == {"Given-Via-Tfvars-31", "Nested-Supplied-62"}
 
 
 @pytest.fixture
