@@ -5,6 +5,7 @@ them, and a warm run behaves as a cold one."""
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,66 @@ def test_every_sensitive_value_is_redacted_and_the_shape_is_kept():
     assert redacted["configuration"]["root_module"]["resources"][0]["expressions"]["value"] == {
         "constant_value": SENSITIVE_TEXT}  # that the code holds a literal stays visible
     assert redacted["variables"]["note"] == {"value": SENSITIVE_TEXT}  # not declared sensitive: as written
+
+
+GIVEN_SECRET = 'Given-"api"<key>&-808'  # quotes and <>& so that its JSON-escaped forms differ
+
+
+def test_a_given_value_terraform_marks_anywhere_is_hidden_everywhere_in_the_plan():
+    """``var.api_key`` is not declared sensitive: terraform marks its value only in the
+    attribute it feeds, and writes it in plain text everywhere else."""
+    escaped = json.dumps(GIVEN_SECRET)[1:-1]
+    plan = {
+        "variables": {"api_key": {"value": GIVEN_SECRET}, "name": {"value": "orders"}},
+        "planned_values": {
+            "outputs": {"url": {"sensitive": False, "value": f"https://app:{GIVEN_SECRET}@api"}},
+            "root_module": {"resources": [
+                {"address": "aws_ssm_parameter.api", "mode": "managed", "type": "aws_ssm_parameter", "name": "api",
+                 "values": {"name": "orders", "value": GIVEN_SECRET}, "sensitive_values": {"value": True}},
+                {"address": "aws_iam_policy.p", "mode": "managed", "type": "aws_iam_policy", "name": "p",
+                 "values": {"policy": json.dumps({"Sid": GIVEN_SECRET}).replace("<", "\\u003c")
+                            .replace(">", "\\u003e").replace("&", "\\u0026"),
+                            "tags": {GIVEN_SECRET: "key"}}, "sensitive_values": {"tags": {}}}]}},
+        "resource_changes": [{"address": "aws_ssm_parameter.api", "change": {
+            "before": None, "after": {"name": "orders", "value": GIVEN_SECRET}, "after_sensitive": {"value": True}}}],
+        "output_changes": {"url": {"before": None, "after": f"https://app:{GIVEN_SECRET}@api",
+                                   "before_sensitive": False, "after_sensitive": False}},
+        "prior_state": {"values": {"root_module": {"resources": [
+            {"address": "aws_ssm_parameter.old", "values": {"description": f"was {escaped}"},
+             "sensitive_values": {}}]}}},
+        "configuration": {"root_module": {
+            "variables": {"api_key": {}, "name": {"default": "orders"}},
+            "resources": [{"address": "aws_ssm_parameter.api",
+                           "expressions": {"value": {"references": ["var.api_key"]}}}],
+            "module_calls": {"m": {"source": "./m", "expressions": {"key": {"constant_value": GIVEN_SECRET}},
+                                   "module": {"variables": {"key": {}}}}}}},
+        "relevant_attributes": [{"resource": "aws_ssm_parameter.api", "attribute": ["value"]}],
+    }
+    redacted = redact_plan(plan)
+    text = json.dumps(redacted)
+    assert GIVEN_SECRET not in text and escaped not in text and "Given-" not in text
+    assert redacted["variables"] == {"api_key": {"value": SENSITIVE_TEXT}, "name": {"value": "orders"}}
+    assert redacted["planned_values"]["outputs"]["url"]["value"] == f"https://app:{SENSITIVE_TEXT}@api"
+    policy = redacted["planned_values"]["root_module"]["resources"][1]["values"]
+    assert json.loads(policy["policy"]) == {"Sid": SENSITIVE_TEXT}
+    assert policy["tags"] == {SENSITIVE_TEXT: "key"}
+    assert redacted["configuration"]["root_module"]["module_calls"]["m"]["expressions"]["key"] == {
+        "constant_value": SENSITIVE_TEXT}
+    assert redacted["configuration"]["root_module"]["variables"] == plan["configuration"]["root_module"]["variables"]
+    renamed = copy.deepcopy(plan)
+    renamed["planned_values"]["root_module"]["resources"][1]["values"]["tags"] = {SENSITIVE_TEXT: "key"}
+    assert shape(redacted) == shape(renamed)  # strings stay strings, keys stay keys
+    assert redact_plan(redacted) == redacted
+
+
+def test_a_short_given_value_is_not_swept():
+    plan = {"variables": {"pin": {"value": "1234567"}, "port_name": {"value": "1234567"}},
+            "planned_values": {"root_module": {"resources": [
+                {"address": "aws_ssm_parameter.pin", "values": {"value": "1234567"},
+                 "sensitive_values": {"value": True}}]}}}
+    redacted = redact_plan(plan)
+    assert redacted["planned_values"]["root_module"]["resources"][0]["values"] == {"value": SENSITIVE_TEXT}
+    assert redacted["variables"] == plan["variables"]  # seven characters: too common to hide elsewhere
 
 
 def test_the_template_holds_sensitive_markers_that_match_sensitive():
@@ -308,3 +369,89 @@ def test_the_private_plan_holds_no_secret(tmp_path: Path, terraform_mirror: str,
     private = [p for p in workdir.rglob("*") if p.is_file() and ".terraform" not in p.relative_to(workdir).parts
                and p != copy / "main.tf"]
     assert _leaks(private) == []
+
+
+GIVEN_KEY = "Given-Api-Key-2718"
+
+GIVEN_TF = """\
+terraform {
+  required_providers {
+    aws = { source = "hashicorp/aws", version = ">= 5.0" }
+  }
+}
+
+provider "aws" {
+  region = "eu-west-1"
+}
+
+variable "api_key" {
+  type = string
+}
+
+resource "aws_ssm_parameter" "given" {
+  name  = "/orders/given"
+  type  = "SecureString"
+  value = var.api_key
+}
+
+output "url" {
+  value = "https://app:${var.api_key}@api.example.com"
+}
+"""
+
+GIVEN_TESTS = """
+    import pytest
+    from pytest_iac import Match
+
+    @pytest.mark.requirement("R-1")
+    def test_the_parameter_is_sensitive(iac_stack):
+        iac_stack.has_resource_properties("aws_ssm_parameter", {"value": Match.sensitive()})
+
+    @pytest.mark.requirement("R-1")
+    def test_the_url_as_a_literal(iac_stack):
+        iac_stack.has_output("url", {"value": "a-guess"})
+"""
+
+
+@pytest.mark.parametrize("given", ["app.vars", "TF_VAR", "--iac-tf-var"])
+def test_a_value_given_to_the_module_that_terraform_marks_sensitive_is_nowhere_in_plain_text(
+        pytester: pytest.Pytester, terraform_mirror: str, run_with_report, monkeypatch: pytest.MonkeyPatch,
+        given: str):
+    (pytester.path / "infra").mkdir()
+    (pytester.path / "infra" / "main.tf").write_text(GIVEN_TF, encoding="utf-8")
+    app_vars = f", vars: {{api_key: {GIVEN_KEY}}}" if given == "app.vars" else ""
+    (pytester.path / "requirements.yaml").write_text(
+        f"version: 1\napp: {{entry: infra{app_vars}}}\nrequirements: [{{id: R-1, description: given values}}]\n"
+        "checks: {select: [plaintext-secrets]}\ncoverage: {fail_under: 0}\n", encoding="utf-8")
+    if given == "TF_VAR":
+        monkeypatch.setenv("TF_VAR_api_key", GIVEN_KEY)
+    option = ("--iac-tf-var", f"api_key={GIVEN_KEY}") if given == "--iac-tf-var" else ()
+    pytester.makepyfile(GIVEN_TESTS)
+    result, _ = run_with_report("--iac-requirements", "requirements.yaml", "--iac-cache", "on", "-vv", "-l",
+                                *option, "--junitxml=r.xml")
+    result.assert_outcomes(passed=2, failed=1)  # with the plaintext-secrets check
+    result.stdout.fnmatch_lines([f"*https://app:{SENSITIVE_TEXT}@api.example.com*"])
+    plans = list((pytester.path / ".pytest_cache" / "d" / "pytest-iac" / "plan").glob("*.json"))
+    assert plans, "the plan was not cached"
+    assert json.loads(plans[0].read_text(encoding="utf-8"))["plan"]["variables"]["api_key"] == {
+        "value": SENSITIVE_TEXT}
+    files = [p for p in pytester.path.rglob("*") if p.is_file() and p.name != "requirements.yaml"]
+    assert [f"{p}" for p in files if GIVEN_KEY.encode() in p.read_bytes()] == []
+    assert GIVEN_KEY not in result.stdout.str() + result.stderr.str()
+
+
+def test_the_private_plan_holds_no_value_given_to_the_module(tmp_path: Path, terraform_mirror: str,
+                                                             terraform_bin: str):
+    from pytest_iac.config.entry import EntrySpec
+    from pytest_iac.synthesis.plan import plan_module
+
+    module = tmp_path / "infra"
+    module.mkdir()
+    (module / "main.tf").write_text(GIVEN_TF, encoding="utf-8")
+    spec = EntrySpec(entry="infra", origin="test", base_dir=tmp_path, tf_vars={"api_key": GIVEN_KEY})
+    workdir = tmp_path / "run"
+    workdir.mkdir()
+    synthesis = plan_module(spec, workdir, terraform=terraform_bin, plugin_dirs=[Path(terraform_mirror)])
+    assert synthesis.plan["variables"]["api_key"] == {"value": SENSITIVE_TEXT}
+    assert [p for p in workdir.rglob("*") if p.is_file() and ".terraform" not in p.relative_to(workdir).parts
+            and GIVEN_KEY.encode() in p.read_bytes()] == []

@@ -28,7 +28,7 @@ from pytest_iac.synthesis.plan import PlanSynthesis, plan_module, read_plan
 
 __all__ = ["PlanCache", "session_plan"]
 
-FORMAT = 2  # 2: sensitive values redacted; entries of format 1 hold them in plain text
+FORMAT = 3  # 3: given values terraform marks sensitive swept from the whole plan; 2 and 1 may hold them
 _SKIPPED = frozenset({".terraform", ".git", "__pycache__", ".pytest_cache"})
 
 

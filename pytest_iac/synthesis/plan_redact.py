@@ -10,11 +10,19 @@ no secret) becomes terraform's own ``(sensitive value)``; maps and lists keep th
 lengths, so whatever reads the plan's shape (the adapter, checkov) still can. A constant a
 sensitive attribute was given in the configuration is redacted the same way, keeping its
 ``constant_value`` key: that the code holds a literal stays visible, the literal does not.
+
+Terraform marks a value where a sensitive attribute holds it, not where it came from: a variable
+not declared ``sensitive`` that feeds a password is in plain text in the plan's ``variables``, in
+a module call's arguments, in an output built from it. So every text hidden above (of 8
+characters or more) is finally replaced wherever else it occurs in the plan, inside any string
+or key, as written or JSON-escaped (``jsonencode``). Map keys are swept as well.
+A shorter text, a number or a boolean is not: it would hide ordinary values of the plan.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -61,7 +69,7 @@ def redact_plan(plan: Mapping[str, Any]) -> dict[str, Any]:
     for change in changes:
         redaction.change(change, sweep=True)
     _configured_constants(root, "", _sensitive_by_block(out), hide)
-    return out
+    return redaction.scrub(out)
 
 
 class _Redaction:
@@ -112,6 +120,25 @@ class _Redaction:
             return [v for v, _ in pairs], (marks_list if changed else sensitive)
         return value, sensitive
 
+    def scrub(self, value: Any) -> Any:
+        """``value`` with every remembered secret replaced wherever it occurs, inside any string
+        or key: strings stay strings, so the plan keeps its shape."""
+        forms = {form for secret in self.secrets for form in _written_forms(secret)}
+        if not forms:
+            return value
+        pattern = re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
+
+        def walk(node: Any) -> Any:
+            if isinstance(node, str):
+                return pattern.sub(SENSITIVE_TEXT, node)
+            if isinstance(node, Mapping):
+                return {walk(k): walk(v) for k, v in node.items()}
+            if isinstance(node, list):
+                return [walk(v) for v in node]
+            return node
+
+        return walk(value)
+
     def change(self, change: dict[str, Any], *, sweep: bool = False) -> None:
         for side in ("before", "after"):
             if side not in change:
@@ -123,6 +150,14 @@ class _Redaction:
             change[side], swept = self.sweep(change[side], marks)
             if swept is not marks:
                 change[f"{side}_sensitive"] = swept
+
+
+def _written_forms(secret: str) -> set[str]:
+    """``secret`` as written, and as a JSON string of it holds it (``jsonencode`` also escapes
+    ``<``, ``>`` and ``&``)."""
+    escaped = json.dumps(secret, ensure_ascii=False)[1:-1]
+    html_safe = escaped.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return {secret, escaped, html_safe, json.dumps(secret)[1:-1]}
 
 
 def _resources(module: Mapping[str, Any]) -> list[dict[str, Any]]:
