@@ -20,8 +20,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from pytest_iac.terraform.sensitive import Sensitive
-from pytest_iac.terraform.unknown import Unknown
+from pytest_iac.terraform.sensitive import SENSITIVE, Sensitive
+from pytest_iac.terraform.unknown import UNKNOWN, Unknown
 
 __all__ = ["MASK", "is_secret_key", "mask_data", "mask_text", "remember", "remember_secrets_of"]
 
@@ -41,6 +41,7 @@ _PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?(?:-----END 
 _URL_PASSWORD = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s:/@\"'<>]*:)([^\s@/\"'<>]+)(?=@)")
 _AWS_KEY_ID = re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")
 _BASE64_40 = re.compile(r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
+_MARKER_TEXTS = frozenset({str(SENSITIVE), str(UNKNOWN)})
 _MIN_REMEMBERED = 8  # shorter values, or single-case words, would mask ordinary text
 _WORDLIKE = re.compile(r"[a-z_\-]+|[A-Z_\-]+")
 
@@ -96,8 +97,8 @@ def remember(values: Iterable[Any]) -> None:
     plan's markers (``Sensitive``, ``Unknown``) hold no secret: they are not remembered; any
     other ``str`` (a ``Supplied`` variable's value, say) is a real value and is."""
     for value in values:
-        if isinstance(value, (Sensitive, Unknown)):
-            continue
+        if isinstance(value, (Sensitive, Unknown)) or isinstance(value, str) and value in _MARKER_TEXTS:
+            continue  # also as plain text: the checks' view of a plan turns a written secret into one
         if isinstance(value, str):
             if len(value) >= _MIN_REMEMBERED and "${" not in value and not _WORDLIKE.fullmatch(value):
                 _remembered.add(value)

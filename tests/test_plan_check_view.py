@@ -327,6 +327,20 @@ def test_plaintext_secrets_judges_what_the_module_writes_not_what_its_caller_giv
               source   = "./modules/parameter"
               password = "Child-Literal-Pw-000"
             }
+            locals {
+              literal_pw = "Local-Secret-Pw-333"
+              given_pw   = var.db_password
+            }
+            resource "aws_ssm_parameter" "local_literal" {
+              name  = "/local/literal"
+              type  = "SecureString"
+              value = local.literal_pw
+            }
+            resource "aws_ssm_parameter" "local_given" {
+              name  = "/local/given"
+              type  = "SecureString"
+              value = local.given_pw
+            }
         """
         + function % ("given", "given", "{ DB_PASSWORD = var.db_password, REGION = var.region }")
         + function % ("literal_beside", "literal_beside", '{ DB_PASSWORD = "Literal-Secret-Pw-456", REGION = var.region }')
@@ -342,9 +356,24 @@ def test_plaintext_secrets_judges_what_the_module_writes_not_what_its_caller_giv
     """)
     _, report = run_with_report("--iac-requirements", "requirements.yaml", "-p", "no:cacheprovider")
     flagged = sorted({f["address"] for f in report["checks"][0]["findings"]})
-    # written in the module: a literal beside a variable, a default, a constant a parent passes
+    # written in the module: a literal beside a variable, a default, a constant a parent passes, a local
     assert flagged == ["aws_lambda_function.default", "aws_lambda_function.literal_beside",
-                       "module.constant.aws_ssm_parameter.p"]
+                       "aws_ssm_parameter.local_literal", "module.constant.aws_ssm_parameter.p"]
+
+
+DOCUMENT_AND_ITS_USER = """
+data "aws_iam_policy_document" "wide" {
+  statement {
+    actions   = ["s3:*"]
+    resources = ["arn:aws:s3:::exports/*"]
+  }
+}
+
+resource "aws_iam_policy" "wide" {
+  name   = "wide"
+  policy = data.aws_iam_policy_document.wide.json
+}
+"""
 
 
 def test_a_jsonencode_policy_around_a_value_known_after_apply_is_still_judged(
@@ -363,8 +392,10 @@ def test_a_jsonencode_policy_around_a_value_known_after_apply_is_still_judged(
         }
     """
     write_module(pytester.path / "infra", {"main.tf": 'resource "aws_s3_bucket" "exports" {\n  bucket_prefix = "x"\n}\n'
-                                           + policy % ("wild", '"s3:*"') + policy % ("scoped", '["s3:GetObject"]')})
+                                           + policy % ("wild", '"s3:*"') + policy % ("scoped", '["s3:GetObject"]')
+                                           + DOCUMENT_AND_ITS_USER})
     report = _check_report(write_requirements, run_with_report, "iam-wildcards")
     findings = report["checks"][0]["findings"]
-    assert [f["address"] for f in findings] == ["aws_iam_role_policy.wild"]
-    assert "'s3:*'" in findings[0]["message"]
+    # the document is judged where it is defined, not again in the policy that uses its json
+    assert sorted(f["address"] for f in findings) == ["aws_iam_role_policy.wild", "data.aws_iam_policy_document.wide"]
+    assert all("'s3:*'" in f["message"] for f in findings)

@@ -14,6 +14,9 @@ unencrypted. This view gives the checks what they expect:
 - an unknown value nobody set (``arn``, ``id``) and a ``null`` are left out;
 - a sensitive value (redacted, ``SENSITIVE``) set from references becomes ``${ref}`` like an
   unknown one, and one written as a literal is the plain text ``(sensitive value)``, a literal;
+- an argument written as one reference to a resource or data source is that reference, even when
+  the plan knows its value (``policy = data.aws_iam_policy_document.x.json`` is judged where the
+  document is defined, not twice);
 - a ``jsonencode({...})`` argument is the JSON of its literal parts, read from the module's
   source (``terraform.hcl_literal``), with ``${...}`` where terraform computes;
 - a string written as one ``var.x`` whose value the caller gives (the tests' variables, passed on
@@ -43,7 +46,8 @@ _LEFT_OUT = object()
 _NOT_ADDRESSES = frozenset({"var", "local", "path", "terraform", "self", "count", "each"})
 _LAST_KEY = re.compile(r"\[([^\]]*)\]$")
 _MODULE_NAME = re.compile(r"module\.([^.\[]+)")
-_VARIABLE = re.compile(r"^\$\{\s*var\.([A-Za-z_][\w-]*)\s*\}$")
+_NAMED = re.compile(r"^\$\{\s*(var|local)\.([A-Za-z_][\w-]*)\s*\}$")
+_REFERENCE = re.compile(r"^\$\{\s*((?:data\.)?[A-Za-z][\w-]*\.[A-Za-z_][\w-]*(?:\[[^\]]*\])?(?:\.[A-Za-z_][\w-]*)*)\s*\}$")
 _MODULE_PATH = re.compile(r"(?:module\.[^.\[]+(?:\[[^\]]*\])?\.)*")
 
 
@@ -53,7 +57,7 @@ def check_config(plan: Mapping[str, Any], config: Mapping[str, Any],
     would write them; other sections as they are. ``sources``: block address -> the block's
     arguments as the HCL parser read them from the module's files (``hcl_blocks``)."""
     root = plan.get("configuration", {}).get("root_module", {})
-    callers = _Callers(root, plan.get("variables") or {})
+    callers = _Callers(root, plan.get("variables") or {}, sources or {})
     blocks = _blocks(root, "")
     view = dict(config)
     for section in ("resource", "data"):
@@ -91,9 +95,27 @@ class _Callers:
     parent module passing on its own variables) rather than one written in the module's files
     (a default, or a constant in the parent's ``module`` block)."""
 
-    def __init__(self, root: Mapping[str, Any], variables: Mapping[str, Any]) -> None:
+    def __init__(self, root: Mapping[str, Any], variables: Mapping[str, Any],
+                 sources: Mapping[str, Any]) -> None:
         self.root = root
         self.variables = variables
+        self.sources = sources
+
+    def written(self, modules: list[str], source: Any) -> bool | None:
+        """For an argument written as one ``var.x`` or ``local.x``: False when its value is the
+        caller's, True when the module's files hold it (a default, a parent's constant, a local
+        that is a plain string); None for any other argument."""
+        source = source[0] if isinstance(source, list) and len(source) == 1 else source
+        match = _NAMED.match(source) if isinstance(source, str) else None
+        if match is None:
+            return None
+        kind, name = match.groups()
+        if kind == "var":
+            return not self.gives(modules, name)
+        local = (self.sources.get("".join(f"module.{m}." for m in modules) + "locals") or {}).get(name)
+        if isinstance(local, str) and "${" not in local:
+            return True
+        return None if local is None else self.written(modules, local)
 
     def gives(self, modules: list[str], variable: str) -> bool:
         if not modules:
@@ -142,12 +164,17 @@ class _Instance:
         return resolved
 
 
-    def given(self, source: Any) -> bool | None:
-        """For an argument written as one ``var.x`` (``source``, as the parser read it): whether
-        the caller gives its value (True) or the module's files do (False); None for any other."""
+    def reference(self, source: Any) -> str | None:
+        """``${address.attribute}`` of this instance when ``source`` is written as one reference
+        to a resource or data source, as cdktf writes it even when the value is known."""
         source = source[0] if isinstance(source, list) and len(source) == 1 else source
-        match = _VARIABLE.match(source) if isinstance(source, str) else None
-        return None if match is None else self.callers.gives(self.modules, match.group(1))
+        match = _REFERENCE.match(source) if isinstance(source, str) else None
+        if match is None or _root(match.group(1)) in _NOT_ADDRESSES | {"module"}:
+            return None
+        ref = match.group(1)
+        if self.key is not None:
+            ref = re.sub(r"\[\s*(?:count\.index|each\.key)\s*\]", f"[{self.key}]", ref)
+        return "${" + self.module + ref + "}"
 
 
 def _value(value: Any, expression: Any, source: Any, instance: _Instance) -> Any:
@@ -156,16 +183,19 @@ def _value(value: Any, expression: Any, source: Any, instance: _Instance) -> Any
     encoded = jsonencode_literal(source) if isinstance(value, str) else None
     if encoded is not None:  # jsonencode({...}): its literal parts and ${...} references, as cdktf writes it
         return encoded
-    given = instance.given(source) if isinstance(value, str) else None
+    reference = instance.reference(source) if isinstance(value, str) and not isinstance(value, Sensitive) else None
+    if reference is not None:  # policy = data.aws_iam_policy_document.x.json: judged where it is defined
+        return reference
+    written = instance.callers.written(instance.modules, source) if isinstance(value, str) else None
     if isinstance(value, (Unknown, Sensitive)):
         constant = isinstance(expression, Mapping) and "constant_value" in expression
-        if isinstance(value, Sensitive) and (constant or given is False):
+        if isinstance(value, Sensitive) and (constant or written):
             return str(value)  # a literal written in the code (redacted): the checks judge it as one
         refs = instance.absolute(_references(expression))
         if refs:
             return "".join(f"${{{r}}}" for r in refs)
         return value if isinstance(value, Sensitive) else _LEFT_OUT
-    if given:
+    if written is False:
         return Supplied(value)
     if isinstance(value, Mapping):
         pairs = ((k, _value(v, _member(expression, k), _source_member(source, k), instance)) for k, v in value.items())

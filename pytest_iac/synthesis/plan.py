@@ -52,15 +52,19 @@ class PlanSynthesis(Synthesis):
         return Template(self._check_configs[name], stack_name=name)
 
     def block_sources(self) -> dict[str, Any]:
-        """Block address (no instance keys) -> its arguments as read from the module's files."""
-        from pytest_iac.terraform.hcl_blocks import module_blocks
+        """Block address (no instance keys) -> its arguments as read from the module's files;
+        ``<module path>.locals`` -> that module's locals."""
+        from pytest_iac.terraform.hcl_blocks import module_blocks, module_locals
 
         sources = {}
         for path, directory in self.module_dirs.items():
             prefix = f"{path}." if path else ""
-            for block in module_blocks(directory) if directory.is_dir() else []:
+            if not directory.is_dir():
+                continue
+            for block in module_blocks(directory):
                 if block.kind in ("resource", "data") and isinstance(block.body, dict):
                     sources[prefix + block.address] = block.body
+            sources[prefix + "locals"] = module_locals(directory)  # no block address lacks a dot
         return sources
 
     def addresses(self) -> list[str]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Block", "backend", "module_blocks", "module_files", "required_providers"]
+__all__ = ["Block", "backend", "module_blocks", "module_files", "module_locals", "required_providers"]
 
 COUNTED = ("resource", "data", "module", "output", "variable")
 _BACKEND_HEADER = re.compile(r'^[ \t]*(?:backend\s+"([^"]+)"|(cloud))\s*\{', re.M)
@@ -143,6 +143,19 @@ def _as_list(value: Any) -> list[Any]:
     """A block as a list of bodies: the HCL parser gives a list, a ``.tf.json`` file may write
     the object itself (``"backend": {"s3": {...}}``)."""
     return [value] if isinstance(value, dict) else value if isinstance(value, list) else []
+
+
+def module_locals(directory: Path) -> dict[str, Any]:
+    """The ``locals`` of one module as written: name -> value (``${...}`` for an expression)."""
+    found: dict[str, Any] = {}
+    for path in module_files(directory):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        parsed = _parse_json(text) if path.name.endswith(".json") else _parse_hcl(text)
+        for block in (parsed or {}).get("locals", []) or []:
+            for name, value in (block.items() if isinstance(block, dict) else ()):
+                if not name.startswith("__"):
+                    found[name] = _plain(value)
+    return found
 
 
 def _plain(value: Any) -> Any:
