@@ -28,7 +28,7 @@ from pytest_iac.synthesis.plan import PlanSynthesis, plan_module, read_plan
 
 __all__ = ["PlanCache", "session_plan"]
 
-FORMAT = 3  # 3: given values terraform marks sensitive swept from the whole plan; 2 and 1 may hold them
+FORMAT = 4  # 4: only values given to the module swept, never addresses; 3 may hold over-swept plans, 2 and 1 secrets
 _SKIPPED = frozenset({".terraform", ".git", "__pycache__", ".pytest_cache"})
 
 

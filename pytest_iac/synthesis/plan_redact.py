@@ -11,12 +11,19 @@ lengths, so whatever reads the plan's shape (the adapter, checkov) still can. A 
 sensitive attribute was given in the configuration is redacted the same way, keeping its
 ``constant_value`` key: that the code holds a literal stays visible, the literal does not.
 
-Terraform marks a value where a sensitive attribute holds it, not where it came from: a variable
-not declared ``sensitive`` that feeds a password is in plain text in the plan's ``variables``, in
-a module call's arguments, in an output built from it. So every text hidden above (of 8
-characters or more) is finally replaced wherever else it occurs in the plan, inside any string
-or key, as written or JSON-escaped (``jsonencode``). Map keys are swept as well.
-A shorter text, a number or a boolean is not: it would hide ordinary values of the plan.
+Terraform marks a value where a sensitive attribute holds it, not where it came from. A
+provider's copy of a hidden text in the same resource (``tags`` -> ``tags_all``) is not marked:
+it is hidden too. And a value given to the module (its root variables: ``app.vars``, var files,
+``TF_VAR_*``, ``--iac-tf-var``) through a variable not declared ``sensitive`` is in plain text in
+the plan's ``variables``, in a module call's arguments, in an output built from it. So a hidden
+text of 8 characters or more that is also a string of a root variable's value (a default of a
+variable not declared ``sensitive`` is a literal of the module, not given) is finally replaced in
+every value of the plan (``plan_values``), inside any string or map key, as written or
+JSON-escaped (``jsonencode``). A literal of the module that a sensitive attribute holds (a queue's
+name stored in an SSM parameter, which the AWS provider marks sensitive even as a ``String``) is
+hidden only where terraform marks it. Addresses, instance keys and names are never rewritten: a
+given value used as a ``for_each`` key stays in addresses, as terraform itself shows them. A
+shorter text, a number or a boolean is not swept: it would hide ordinary values of the plan.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from pytest_iac.synthesis.plan_values import map_values
 from pytest_iac.terraform.sensitive import SENSITIVE_TEXT
 
 __all__ = ["redact_plan"]
@@ -41,6 +49,7 @@ def redact_plan(plan: Mapping[str, Any]) -> dict[str, Any]:
     redaction = _Redaction()
     hide = redaction.hide
     root = (out.get("configuration") or {}).get("root_module") or {}
+    given = _given_texts(out.get("variables") or {}, root)
     for name, variable in (out.get("variables") or {}).items():
         if _declared_sensitive(root, name) and isinstance(variable, dict) and "value" in variable:
             variable["value"] = hide(variable["value"], True)
@@ -48,12 +57,14 @@ def redact_plan(plan: Mapping[str, Any]) -> dict[str, Any]:
     resources = [r for module in ((out.get("planned_values") or {}).get("root_module"),
                                   ((out.get("prior_state") or {}).get("values") or {}).get("root_module"))
                  for r in _resources(module or {}) if "values" in r]
-    changes = [c["change"] for section in ("resource_changes", "resource_drift") for c in out.get(section) or []
-               if isinstance(c.get("change"), dict)]
+    changes = [(str(c.get("address", "")), c["change"]) for section in ("resource_changes", "resource_drift")
+               for c in out.get(section) or [] if isinstance(c.get("change"), dict)]
+    hidden: dict[str, set[str]] = {}  # address -> the texts hidden in that resource
     for resource in resources:
-        resource["values"] = hide(resource["values"], resource.get("sensitive_values"))
-    for change in changes:
-        redaction.change(change)
+        found = hidden.setdefault(str(resource.get("address", "")), set())
+        resource["values"] = hide(resource["values"], resource.get("sensitive_values"), found)
+    for address, change in changes:
+        redaction.change(change, hidden.setdefault(address, set()))
     for values in ((out.get("planned_values") or {}).get("outputs"),
                    ((out.get("prior_state") or {}).get("values") or {}).get("outputs")):
         for output in (values or {}).values():
@@ -61,95 +72,120 @@ def redact_plan(plan: Mapping[str, Any]) -> dict[str, Any]:
                 output["value"] = hide(output["value"], True)
     for change in (out.get("output_changes") or {}).values():
         if isinstance(change, dict):
-            redaction.change(change)
+            redaction.change(change, set())
+    _configured_constants(root, "", _sensitive_by_block(out), hide)
+    swept = redaction.secrets & given
     for resource in resources:  # a provider's copy of a sensitive value (tags -> tags_all) is not marked
-        resource["values"], marks = redaction.sweep(resource["values"], resource.get("sensitive_values"))
+        secrets = hidden[str(resource.get("address", ""))] | swept
+        resource["values"], marks = _sweep(resource["values"], resource.get("sensitive_values"), secrets)
         if marks is not resource.get("sensitive_values"):
             resource["sensitive_values"] = marks
-    for change in changes:
-        redaction.change(change, sweep=True)
-    _configured_constants(root, "", _sensitive_by_block(out), hide)
-    return redaction.scrub(out)
+    for address, change in changes:
+        _sweep_change(change, hidden[address] | swept)
+    return _scrub(out, swept)
 
 
 class _Redaction:
     """Hides sensitive leaves and remembers the texts it hid, so that the same text met where
-    terraform did not mark it is hidden (and marked) too."""
+    terraform did not mark it can be hidden too."""
 
     def __init__(self) -> None:
         self.secrets: set[str] = set()
 
-    def hide(self, value: Any, sensitive: Any) -> Any:
-        """``value`` with the leaves ``sensitive`` marks (``True``: all of them) replaced."""
+    def hide(self, value: Any, sensitive: Any, found: set[str] | None = None) -> Any:
+        """``value`` with the leaves ``sensitive`` marks (``True``: all of them) replaced; the
+        texts hidden are remembered, and added to ``found`` too."""
         if sensitive is True:
             if isinstance(value, Mapping):
-                return {k: self.hide(v, True) for k, v in value.items()}
+                return {k: self.hide(v, True, found) for k, v in value.items()}
             if isinstance(value, list):
-                return [self.hide(v, True) for v in value]
+                return [self.hide(v, True, found) for v in value]
             if value is None:
                 return None
             if isinstance(value, str) and len(value) >= _MIN_SWEPT and value != SENSITIVE_TEXT:
                 self.secrets.add(value)
+                if found is not None:
+                    found.add(value)
             return SENSITIVE_TEXT
         if isinstance(sensitive, Mapping) and isinstance(value, Mapping):
-            return {k: self.hide(v, sensitive.get(k)) for k, v in value.items()}
+            return {k: self.hide(v, sensitive.get(k), found) for k, v in value.items()}
         if isinstance(sensitive, list) and isinstance(value, list):
-            return [self.hide(v, sensitive[i] if i < len(sensitive) else None) for i, v in enumerate(value)]
+            return [self.hide(v, sensitive[i] if i < len(sensitive) else None, found) for i, v in enumerate(value)]
         return value
 
-    def sweep(self, value: Any, sensitive: Any) -> tuple[Any, Any]:
-        """``value`` with each remembered secret terraform left unmarked hidden, and ``sensitive``
-        marking it; ``sensitive`` itself (the same object) when there was none."""
-        if sensitive is True or not self.secrets:
-            return value, sensitive
-        if isinstance(value, str):
-            return (SENSITIVE_TEXT, True) if value in self.secrets else (value, sensitive)
-        if isinstance(value, Mapping):
-            old = sensitive if isinstance(sensitive, Mapping) else {}
-            swept, marks = {}, dict(old)
-            for key, child in value.items():
-                swept[key], marks[key] = self.sweep(child, old.get(key))
-                if marks[key] is None and key not in old:
-                    del marks[key]
-            return swept, (sensitive if marks == old else marks)
-        if isinstance(value, list):
-            old_list = list(sensitive) if isinstance(sensitive, list) else []
-            pairs = [self.sweep(v, old_list[i] if i < len(old_list) else None) for i, v in enumerate(value)]
-            marks_list = [m if m is not None else False for _, m in pairs]
-            changed = any(m is True for _, m in pairs) and marks_list != old_list
-            return [v for v, _ in pairs], (marks_list if changed else sensitive)
-        return value, sensitive
-
-    def scrub(self, value: Any) -> Any:
-        """``value`` with every remembered secret replaced wherever it occurs, inside any string
-        or key: strings stay strings, so the plan keeps its shape."""
-        forms = {form for secret in self.secrets for form in _written_forms(secret)}
-        if not forms:
-            return value
-        pattern = re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
-
-        def walk(node: Any) -> Any:
-            if isinstance(node, str):
-                return pattern.sub(SENSITIVE_TEXT, node)
-            if isinstance(node, Mapping):
-                return {walk(k): walk(v) for k, v in node.items()}
-            if isinstance(node, list):
-                return [walk(v) for v in node]
-            return node
-
-        return walk(value)
-
-    def change(self, change: dict[str, Any], *, sweep: bool = False) -> None:
+    def change(self, change: dict[str, Any], found: set[str]) -> None:
         for side in ("before", "after"):
-            if side not in change:
-                continue
+            if side in change:
+                change[side] = self.hide(change[side], change.get(f"{side}_sensitive"), found)
+
+
+def _sweep(value: Any, sensitive: Any, secrets: set[str]) -> tuple[Any, Any]:
+    """``value`` with each of ``secrets`` terraform left unmarked hidden, and ``sensitive``
+    marking it; ``sensitive`` itself (the same object) when there was none."""
+    if sensitive is True or not secrets:
+        return value, sensitive
+    if isinstance(value, str):
+        return (SENSITIVE_TEXT, True) if value in secrets else (value, sensitive)
+    if isinstance(value, Mapping):
+        old = sensitive if isinstance(sensitive, Mapping) else {}
+        swept, marks = {}, dict(old)
+        for key, child in value.items():
+            swept[key], marks[key] = _sweep(child, old.get(key), secrets)
+            if marks[key] is None and key not in old:
+                del marks[key]
+        return swept, (sensitive if marks == old else marks)
+    if isinstance(value, list):
+        old_list = list(sensitive) if isinstance(sensitive, list) else []
+        pairs = [_sweep(v, old_list[i] if i < len(old_list) else None, secrets) for i, v in enumerate(value)]
+        marks_list = [m if m is not None else False for _, m in pairs]
+        changed = any(m is True for _, m in pairs) and marks_list != old_list
+        return [v for v, _ in pairs], (marks_list if changed else sensitive)
+    return value, sensitive
+
+
+def _sweep_change(change: dict[str, Any], secrets: set[str]) -> None:
+    for side in ("before", "after"):
+        if side in change:
             marks = change.get(f"{side}_sensitive")
-            if not sweep:
-                change[side] = self.hide(change[side], marks)
-                continue
-            change[side], swept = self.sweep(change[side], marks)
+            change[side], swept = _sweep(change[side], marks, secrets)
             if swept is not marks:
                 change[f"{side}_sensitive"] = swept
+
+
+def _scrub(plan: dict[str, Any], secrets: set[str]) -> dict[str, Any]:
+    """``plan`` with each of ``secrets`` replaced wherever it occurs in a value, inside any string
+    or map key: strings stay strings, so the plan keeps its shape."""
+    forms = {form for secret in secrets for form in _written_forms(secret)}
+    if not forms:
+        return plan
+    pattern = re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
+    return map_values(plan, lambda text: pattern.sub(SENSITIVE_TEXT, text))
+
+
+def _given_texts(variables: Mapping[str, Any], root: Mapping[str, Any]) -> set[str]:
+    """The strings of the root variables' values that were given to the module: a value equal to
+    the default of a variable not declared ``sensitive`` is the module's own literal."""
+    declarations = root.get("variables") or {}
+    texts: set[str] = set()
+    for name, variable in variables.items():
+        if not isinstance(variable, Mapping) or "value" not in variable:
+            continue
+        declaration = declarations.get(name)
+        if (isinstance(declaration, Mapping) and declaration.get("sensitive") is not True
+                and "default" in declaration and declaration["default"] == variable["value"]):
+            continue
+        texts |= _strings(variable["value"])
+    return texts
+
+
+def _strings(value: Any) -> set[str]:
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, Mapping):
+        return {s for v in value.values() for s in _strings(v)}
+    if isinstance(value, list):
+        return {s for v in value for s in _strings(v)}
+    return set()
 
 
 def _written_forms(secret: str) -> set[str]:
