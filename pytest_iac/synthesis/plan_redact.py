@@ -12,18 +12,19 @@ sensitive attribute was given in the configuration is redacted the same way, kee
 ``constant_value`` key: that the code holds a literal stays visible, the literal does not.
 
 Terraform marks a value where a sensitive attribute holds it, not where it came from. A
-provider's copy of a hidden text in the same resource (``tags`` -> ``tags_all``) is not marked:
-it is hidden too. And a value given to the module (its root variables: ``app.vars``, var files,
-``TF_VAR_*``, ``--iac-tf-var``) through a variable not declared ``sensitive`` is in plain text in
-the plan's ``variables``, in a module call's arguments, in an output built from it. So a hidden
-text of 8 characters or more that is also a string of a root variable's value (a default of a
-variable not declared ``sensitive`` is a literal of the module, not given) is finally replaced in
-every value of the plan (``plan_values``), inside any string or map key, as written or
-JSON-escaped (``jsonencode``). A literal of the module that a sensitive attribute holds (a queue's
-name stored in an SSM parameter, which the AWS provider marks sensitive even as a ``String``) is
-hidden only where terraform marks it. Addresses, instance keys and names are never rewritten: a
-given value used as a ``for_each`` key stays in addresses, as terraform itself shows them. A
-shorter text, a number or a boolean is not swept: it would hide ordinary values of the plan.
+provider's copy of a hidden text (whole) in the same resource (``tags`` -> ``tags_all``) is not
+marked: it is hidden too. And a value given to the module (its root variables: ``app.vars``,
+var files, ``TF_VAR_*``, ``--iac-tf-var``) through a variable not declared ``sensitive`` is in
+plain text in the plan's ``variables``, in a module call's arguments, in an output built from
+it. So a hidden text of 8 characters or more that is also a string of a root variable's value
+(a default of a variable not declared ``sensitive`` is a literal of the module, not given) is
+finally replaced in every value of the plan (``plan_values``), inside any string or map key, as
+written or JSON-escaped (``jsonencode``). A literal of the module that a sensitive attribute
+holds (a queue's name stored in an SSM parameter, which the AWS provider marks sensitive even
+as a ``String``) is hidden only where terraform marks it. Addresses, instance keys and block
+names are never rewritten: a given value used as a ``for_each`` key stays in addresses, as
+terraform itself shows them. A shorter text, a number or a boolean is not swept: it would hide
+ordinary values of the plan.
 """
 
 from __future__ import annotations
