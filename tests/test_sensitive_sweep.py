@@ -83,7 +83,8 @@ def test_queues_named_in_ssm_string_parameters_stay_two_queues_with_their_names(
 
 
 def test_a_bucket_name_stored_in_ssm_keeps_its_name_in_the_bucket():
-    plan = _plan([_resource("aws_s3_bucket.b", None, {"bucket": BUCKET, "tags_all": {"Name": BUCKET}}, {"tags_all": {}}),
+    bucket_values = {"bucket": BUCKET, "tags_all": {"Name": BUCKET}}
+    plan = _plan([_resource("aws_s3_bucket.b", None, bucket_values, {"tags_all": {}}),
                   _ssm("aws_ssm_parameter.bucket_name", None, "/app/bucket", BUCKET)],
                  configuration={"resources": [
                      {"address": "aws_s3_bucket.b", "expressions": {"bucket": {"constant_value": BUCKET}}},
@@ -101,7 +102,7 @@ def test_a_bucket_name_stored_in_ssm_keeps_its_name_in_the_bucket():
     template.has_resource_properties("aws_s3_bucket", {"bucket": BUCKET})
 
 
-def test_a_given_value_is_hidden_in_every_value_but_stays_in_addresses_and_keys_of_the_plan():
+def test_a_given_value_is_hidden_in_every_value_but_stays_in_addresses():
     """``var.tenants`` given by the caller, used as the queues' for_each keys and stored in an
     SSM parameter: terraform shows the addresses in plain text, so do the plan and the report."""
     address = f'aws_sqs_queue.q["{GIVEN}"]'
@@ -109,7 +110,7 @@ def test_a_given_value_is_hidden_in_every_value_but_stays_in_addresses_and_keys_
                   _ssm("aws_ssm_parameter.t", None, "/app/tenant", GIVEN)],
                  variables={"tenants": {"value": [GIVEN]}, "region_name": {"value": "eu-west-1-main"}},
                  configuration={"variables": {"tenants": {}, "region_name": {"default": "eu-west-1-main"}},
-                                "outputs": {"queue": {"expression": {"references": [f"aws_sqs_queue.q[\"{GIVEN}\"]"]}}}})
+                                "outputs": {"queue": {"expression": {"references": [address]}}}})
     plan["planned_values"]["outputs"] = {"queue": {"sensitive": False, "value": f"q-{GIVEN}",
                                                    "type": ["object", {GIVEN: "string"}]}}
     plan["relevant_attributes"].append({"resource": address, "attribute": ["tags", GIVEN]})
