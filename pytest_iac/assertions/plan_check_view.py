@@ -31,6 +31,7 @@ Tests never see this view: they query planned values, where ``Match.unknown()`` 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -46,7 +47,7 @@ _LEFT_OUT = object()
 _NOT_ADDRESSES = frozenset({"var", "local", "path", "terraform", "self", "count", "each"})
 _LAST_KEY = re.compile(r"\[([^\]]*)\]$")
 _MODULE_NAME = re.compile(r"module\.([^.\[]+)")
-_NAMED = re.compile(r"^\$\{\s*(var|local)\.([A-Za-z_][\w-]*)\s*\}$")
+_NAMED = re.compile(r"^\$\{\s*(var|local)\.([A-Za-z_][\w-]*)(?:\.[\w-]+|\[[^\]]*\])*\s*\}$")
 _REFERENCE = re.compile(r"^\$\{\s*((?:data\.)?[A-Za-z][\w-]*\.[A-Za-z_][\w-]*(?:\[[^\]]*\])?(?:\.[A-Za-z_][\w-]*)*)\s*\}$")
 _MODULE_PATH = re.compile(r"(?:module\.[^.\[]+(?:\[[^\]]*\])?\.)*")
 
@@ -105,8 +106,7 @@ class _Callers:
         """For an argument written as one ``var.x`` or ``local.x``: False when its value is the
         caller's, True when the module's files hold it (a default, a parent's constant, a local
         that is a plain string); None for any other argument."""
-        source = source[0] if isinstance(source, list) and len(source) == 1 else source
-        match = _NAMED.match(source) if isinstance(source, str) else None
+        match = _NAMED.match(_written_text(source))
         if match is None:
             return None
         kind, name = match.groups()
@@ -127,11 +127,10 @@ class _Callers:
             parent = ((parent.get("module_calls") or {}).get(name) or {}).get("module") or {}
         call = (parent.get("module_calls") or {}).get(modules[-1]) or {}
         expression = (call.get("expressions") or {}).get(variable)
-        refs = _references(expression)
-        if not refs or "constant_value" in (expression or {}):
-            return False  # the child's default, or a constant the parent writes
-        names = {r.split(".")[1] for r in refs if _root(r) == "var" and "." in r}
-        return len(names) == len(_most_specific(refs)) and all(self.gives(modules[:-1], n) for n in names)
+        refs = _most_specific(_references(expression))
+        if len(refs) != 1 or "constant_value" in (expression or {}):
+            return False  # the child's default, a constant the parent writes, or a mix
+        return self.written(modules[:-1], "${" + refs[0] + "}") is False
 
 
 class _Instance:
@@ -167,8 +166,7 @@ class _Instance:
     def reference(self, source: Any) -> str | None:
         """``${address.attribute}`` of this instance when ``source`` is written as one reference
         to a resource or data source, as cdktf writes it even when the value is known."""
-        source = source[0] if isinstance(source, list) and len(source) == 1 else source
-        match = _REFERENCE.match(source) if isinstance(source, str) else None
+        match = _REFERENCE.match(_written_text(source))
         if match is None or _root(match.group(1)) in _NOT_ADDRESSES | {"module"}:
             return None
         ref = match.group(1)
@@ -180,13 +178,14 @@ class _Instance:
 def _value(value: Any, expression: Any, source: Any, instance: _Instance) -> Any:
     if value is None:
         return _LEFT_OUT
-    encoded = jsonencode_literal(source) if isinstance(value, str) else None
-    if encoded is not None:  # jsonencode({...}): its literal parts and ${...} references, as cdktf writes it
-        return encoded
-    reference = instance.reference(source) if isinstance(value, str) and not isinstance(value, Sensitive) else None
-    if reference is not None:  # policy = data.aws_iam_policy_document.x.json: judged where it is defined
-        return reference
-    written = instance.callers.written(instance.modules, source) if isinstance(value, str) else None
+    if isinstance(value, str):
+        encoded = _encoded(value, source, instance)
+        if encoded is not None:  # jsonencode({...}): its literal parts and ${...} references, as cdktf writes it
+            return encoded
+        reference = None if isinstance(value, Sensitive) else instance.reference(source)
+        if reference is not None:  # policy = data.aws_iam_policy_document.x.json: judged where it is defined
+            return reference
+    written = instance.callers.written(instance.modules, source)
     if isinstance(value, (Unknown, Sensitive)):
         constant = isinstance(expression, Mapping) and "constant_value" in expression
         if isinstance(value, Sensitive) and (constant or written):
@@ -196,14 +195,116 @@ def _value(value: Any, expression: Any, source: Any, instance: _Instance) -> Any
             return "".join(f"${{{r}}}" for r in refs)
         return value if isinstance(value, Sensitive) else _LEFT_OUT
     if written is False:
-        return Supplied(value)
+        return _supplied(value)
     if isinstance(value, Mapping):
         pairs = ((k, _value(v, _member(expression, k), _source_member(source, k), instance)) for k, v in value.items())
         return {k: v for k, v in pairs if v is not _LEFT_OUT}
     if isinstance(value, list):
-        items = [_value(v, _item(expression, i), _source_item(source, i), instance) for i, v in enumerate(value)]
+        items = [_value(v, e, w, instance) for v, (e, w) in zip(value, _items(value, expression, source))]
         return [v for v in items if v is not _LEFT_OUT]
     return value
+
+
+def _encoded(value: str, source: Any, instance: _Instance) -> str | None:
+    """A ``jsonencode({...})`` argument as JSON: all from the source when the plan does not know
+    it, else the plan's JSON with ``${...}`` only where the source names a caller's variable or
+    a resource (a local or a default keeps its planned value, a literal the checks judge)."""
+    written = jsonencode_literal(source)
+    if written is None:
+        return None
+    if isinstance(value, (Unknown, Sensitive)):
+        return written
+    try:
+        planned = json.loads(value)
+    except ValueError:
+        return None
+    return json.dumps(_merged(planned, json.loads(written), instance))
+
+
+def _merged(planned: Any, written: Any, instance: _Instance) -> Any:
+    if isinstance(planned, dict) and isinstance(written, dict):
+        return {k: _merged(v, written.get(k), instance) for k, v in planned.items()}
+    if isinstance(planned, list) and isinstance(written, list) and len(planned) == len(written):
+        return [_merged(p, w, instance) for p, w in zip(planned, written)]
+    if isinstance(written, str) and (instance.reference(written) is not None
+                                     or instance.callers.written(instance.modules, written) is False):
+        return written
+    return planned
+
+
+def _supplied(value: Any) -> Any:
+    """Every string of a value the caller gives (a map or list variable too) as ``Supplied``."""
+    if isinstance(value, str):
+        return Supplied(value)
+    if isinstance(value, Mapping):
+        return {k: _supplied(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_supplied(v) for v in value if v is not None]
+    return value
+
+
+def _items(value: list[Any], expression: Any, source: Any) -> list[tuple[Any, Any]]:
+    """(expression, source) of each item of a planned list. Terraform sorts the items of a set
+    (security group rules), so a nested block is paired with the written block whose constants
+    it matches, and an item of a list argument with what is written at its place only when the
+    literals written there agree with the plan; otherwise with nothing (judged as planned)."""
+    if isinstance(expression, list):  # nested blocks
+        sources = source if isinstance(source, list) and len(source) == len(expression) else [None] * len(expression)
+        if len(expression) == 1 and len(value) == 1:
+            return [(expression[0], sources[0])]
+        pairs = []
+        for item in value:
+            matching = [j for j, block in enumerate(expression) if _constants_agree(item, block)]
+            pairs.append((expression[matching[0]], sources[matching[0]]) if len(matching) == 1 else (None, None))
+        return pairs
+    written = _written_list(source) or []
+    pairs = []
+    for item in value:
+        matching = [w for w in written if _agrees(w, item)]
+        pairs.append((expression, matching[0] if len(matching) == 1 else None))
+    return pairs
+
+
+def _agrees(written: Any, planned: Any) -> bool:
+    """What is written could have given the planned value: its literals are the plan's."""
+    if isinstance(written, list) and len(written) == 1 and not isinstance(planned, list):
+        written = written[0]  # checkov's parser wraps every argument in a list
+    if isinstance(written, str):
+        text = written[1:-1] if len(written) >= 2 and written[0] == written[-1] == '"' else written
+        return "${" in text or text == planned or str(planned) == text
+    if isinstance(written, Mapping):
+        return isinstance(planned, Mapping) and all(
+            _agrees(w, planned.get(k[1:-1] if k.startswith('"') else k)) for k, w in written.items()
+            if not k.startswith("__"))
+    if isinstance(written, list):
+        return isinstance(planned, list) and len(written) == len(planned) and all(
+            any(_agrees(w, p) for p in planned) for w in written)
+    return written == planned
+
+
+def _constants_agree(item: Any, block: Any) -> bool:
+    if not isinstance(item, Mapping) or not isinstance(block, Mapping):
+        return False
+    constants = {k: e["constant_value"] for k, e in block.items() if isinstance(e, Mapping) and "constant_value" in e}
+    return bool(constants) and all(item.get(k) == v for k, v in constants.items())
+
+
+def _written_list(source: Any) -> list[Any] | None:
+    """A list argument as written (checkov's parser wraps it in one more list)."""
+    if isinstance(source, list) and len(source) == 1 and isinstance(source[0], list):
+        return source[0]
+    return source if isinstance(source, list) else None
+
+
+def _written_text(source: Any) -> str:
+    """An argument written as one string, as either parser gives it: checkov's fork in a list
+    (``['${var.x}']``), python-hcl2 keeping the quotes of a template (``'"${var.x}"'``)."""
+    source = source[0] if isinstance(source, list) and len(source) == 1 else source
+    if not isinstance(source, str):
+        return ""
+    if len(source) >= 2 and source[0] == source[-1] == '"' and source[1:3] == "${" and source.count("${") == 1:
+        return source[1:-1]
+    return source
 
 
 def _source_member(source: Any, key: str) -> Any:
@@ -211,12 +312,6 @@ def _source_member(source: Any, key: str) -> Any:
     source = source[0] if isinstance(source, list) and len(source) == 1 else source
     if isinstance(source, Mapping):
         return source.get(key, source.get(f'"{key}"'))
-    return None
-
-
-def _source_item(source: Any, index: int) -> Any:
-    if isinstance(source, list) and index < len(source):
-        return source[index]
     return None
 
 
@@ -237,13 +332,6 @@ def _member(expression: Any, key: str) -> Any:
     if _whole(expression):
         return expression
     return expression.get(key) if isinstance(expression, Mapping) else None
-
-
-def _item(expression: Any, index: int) -> Any:
-    """The expression of item ``index`` of a list: a nested block's own, or the whole attribute's."""
-    if isinstance(expression, list):
-        return expression[index] if index < len(expression) else (expression[-1] if expression else None)
-    return expression
 
 
 def _references(expression: Any) -> list[str]:
