@@ -11,18 +11,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from test_terraform_module import AWS_PROVIDER_TF
 
-ROOT_TF = """\
-terraform {
-  required_providers {
-    aws = { source = "hashicorp/aws", version = ">= 5.0" }
-  }
-}
-
-provider "aws" {
-  region = "eu-west-1"
-}
-
+ROOT_TF = AWS_PROVIDER_TF + """
 resource "aws_s3_bucket" "records" {
   bucket = "records-test"
 }

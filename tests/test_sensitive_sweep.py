@@ -16,6 +16,7 @@ from pytest_iac.assertions.plan_adapter import template_config
 from pytest_iac.assertions.template import Template
 from pytest_iac.synthesis.plan_redact import redact_plan
 from pytest_iac.terraform.sensitive import SENSITIVE, SENSITIVE_TEXT
+from test_terraform_module import AWS_PROVIDER_TF
 
 QUEUES = ("billing-queue", "orders-queue")
 BUCKET = "my-app-bucket-1"
@@ -142,17 +143,7 @@ def test_a_default_is_the_module_s_literal_and_a_value_given_for_the_same_variab
     assert "orders-queue-given" not in json.dumps(given)
 
 
-QUEUES_TF = """\
-terraform {
-  required_providers {
-    aws = { source = "hashicorp/aws", version = ">= 5.0" }
-  }
-}
-
-provider "aws" {
-  region = "eu-west-1"
-}
-
+QUEUES_TF = AWS_PROVIDER_TF + """
 resource "aws_sqs_queue" "q" {
   for_each = toset(["orders-queue", "billing-queue"])
   name     = each.key

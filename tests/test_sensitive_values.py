@@ -18,6 +18,7 @@ from pytest_iac.assertions.template import Template
 from pytest_iac.synthesis.plan_cache import FORMAT, PlanCache
 from pytest_iac.synthesis.plan_redact import redact_plan
 from pytest_iac.terraform.sensitive import SENSITIVE, SENSITIVE_TEXT
+from test_terraform_module import AWS_PROVIDER_TF
 
 DB_SECRET = "Pw-for-the-DB-4242"
 PARAM_SECRET = "Lit3ral-Api-Key-77"
@@ -373,17 +374,7 @@ def test_the_private_plan_holds_no_secret(tmp_path: Path, terraform_mirror: str,
 
 GIVEN_KEY = "Given-Api-Key-2718"
 
-GIVEN_TF = """\
-terraform {
-  required_providers {
-    aws = { source = "hashicorp/aws", version = ">= 5.0" }
-  }
-}
-
-provider "aws" {
-  region = "eu-west-1"
-}
-
+GIVEN_TF = AWS_PROVIDER_TF + """
 variable "api_key" {
   type = string
 }

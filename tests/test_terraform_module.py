@@ -13,7 +13,7 @@ from pytest_iac.assertions.plan_adapter import UNKNOWN, template_config
 from pytest_iac.assertions.template import Template
 from pytest_iac.terraform.hcl_blocks import module_blocks
 
-ROOT_TF = """\
+AWS_PROVIDER_TF = """\
 terraform {
   required_providers {
     aws = { source = "hashicorp/aws", version = ">= 5.0" }
@@ -23,7 +23,9 @@ terraform {
 provider "aws" {
   region = "eu-west-1"
 }
+"""
 
+ROOT_TF = AWS_PROVIDER_TF + """
 variable "queues" {
   type    = number
   default = 2
