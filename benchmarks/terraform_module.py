@@ -105,6 +105,7 @@ def plan(sizes: list[int], plugin_dir: str | None) -> tuple[list[tuple[str, floa
 def query(plan_json: dict) -> list[tuple[str, float]]:
     from pytest_iac import Match
     from pytest_iac.assertions.plan_adapter import template_config
+    from pytest_iac.assertions.plan_check_view import check_config
     from pytest_iac.assertions.template import Template
     from pytest_iac.gate.blockcov import block_coverage
 
@@ -121,6 +122,8 @@ def query(plan_json: dict) -> list[tuple[str, float]]:
             "aws_sqs_queue", {"arn": Match.unknown()}),
         "references_to (graph built on the first call)": lambda: template.references_to("aws_sqs_queue.dlq"),
         "Template(template_config(plan))": lambda: Template(template_config(plan_json, "bench")),
+        "check_config (the checks' view, once per run)": lambda: check_config(
+            plan_json, template_config(plan_json, "bench")),
     }
     figures = []
     for name, op in ops.items():
