@@ -1,7 +1,9 @@
 """Names: ``name-length`` (AWS limits on literal names), ``env-suffix`` (every literal name carries
 the environment suffix), ``outputs`` (the stack exports something).
 
-Only literal strings are checked; a name built by Terraform (``${...}``) cannot be known here.
+Only literal strings are checked; a name built by Terraform (``${...}``) cannot be known here,
+nor one holding a given value that the plan hides (``(sensitive value)-data``: the AWS provider
+marks an SSM ``String`` parameter's value sensitive, and the name was stored in one).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Iterator
 
 from pytest_iac.checks._common import literal, option, outputs, resources
 from pytest_iac.checks.base import Check, CheckContext, Finding
+from pytest_iac.terraform.sensitive import SENSITIVE_TEXT
 
 _LB = (r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?", "only letters, digits and hyphens, not at either end")
 _LB_PREFIX = (r"[A-Za-z0-9][A-Za-z0-9-]*", "only letters, digits and hyphens, starting with a letter or digit")
@@ -49,10 +52,16 @@ def _s3_problem(value: str, prefix: bool) -> str | None:
     return f"must not {'start' if bad in _S3_BAD_START else 'end'} with {bad!r} (reserved by S3)" if bad else None
 
 
+def _name(value: object) -> str | None:
+    """The literal name, or None when terraform builds it or part of it is hidden."""
+    name = literal(value)
+    return None if name is None or SENSITIVE_TEXT in name else name
+
+
 def run_length(ctx: CheckContext) -> Iterator[Finding]:
     for address, rtype, body in resources(ctx):
         for argument in ("name", "name_prefix", "function_name", "bucket", "bucket_prefix"):
-            value = literal(body.get(argument))
+            value = _name(body.get(argument))
             if value is None:
                 continue
             if rtype == "aws_s3_bucket" and argument in ("bucket", "bucket_prefix"):
@@ -92,7 +101,7 @@ def run_suffix(ctx: CheckContext) -> Iterator[Finding]:
             value = body.get(argument)
             if OWNER_ONLY.get(argument, rtype) != rtype or not isinstance(value, str) or suffix in value:
                 continue
-            if literal(value) is None or value.startswith("$"):  # built by Terraform, or $default-like
+            if _name(value) is None or value.startswith("$"):  # built by Terraform, or $default-like
                 continue
             yield Finding(address, f"{argument} {value!r} does not contain the environment suffix {suffix!r}, so "
                                    "two environments would collide on it. Build it from the suffix, e.g. "

@@ -16,10 +16,12 @@ provider's copy of a hidden text (whole) in the same resource (``tags`` -> ``tag
 marked: it is hidden too. And a value given to the module (its root variables: ``app.vars``,
 var files, ``TF_VAR_*``, ``--iac-tf-var``) through a variable not declared ``sensitive`` is in
 plain text in the plan's ``variables``, in a module call's arguments, in an output built from
-it. So a hidden text of 8 characters or more that is also a string of a root variable's value
-(a default of a variable not declared ``sensitive`` is a literal of the module, not given) is
-finally replaced in every value of the plan (``plan_values``), inside any string or map key, as
-written or JSON-escaped (``jsonencode``). A literal of the module that a sensitive attribute
+it, and a transformed copy is hidden where the given text is not (``trimspace(var.pw)``,
+``"Bearer ${var.tok}"``). So a string of a root variable's value (a default of a variable not
+declared ``sensitive`` is a literal of the module, not given), of 8 characters or more, that is a
+hidden text, is held by one or holds one of 8 characters or more, is finally replaced itself in
+every value of the plan (``plan_values``), inside any string or map key, as written or
+JSON-escaped (``jsonencode``). A literal of the module that a sensitive attribute
 holds (a queue's name stored in an SSM parameter, which the AWS provider marks sensitive even
 as a ``String``) is hidden only where terraform marks it. Addresses, instance keys and block
 names are never rewritten: a given value used as a ``for_each`` key stays in addresses, as
@@ -75,7 +77,7 @@ def redact_plan(plan: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(change, dict):
             redaction.change(change, set())
     _configured_constants(root, "", _sensitive_by_block(out), hide)
-    swept = redaction.secrets & given
+    swept = _given_and_hidden(given, redaction.secrets)
     for resource in resources:  # a provider's copy of a sensitive value (tags -> tags_all) is not marked
         secrets = hidden[str(resource.get("address", ""))] | swept
         resource["values"], marks = _sweep(resource["values"], resource.get("sensitive_values"), secrets)
@@ -161,6 +163,14 @@ def _scrub(plan: dict[str, Any], secrets: set[str]) -> dict[str, Any]:
         return plan
     pattern = re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
     return map_values(plan, lambda text: pattern.sub(SENSITIVE_TEXT, text))
+
+
+def _given_and_hidden(given: set[str], hidden: set[str]) -> set[str]:
+    """The given texts of 8 characters or more that a hidden text holds or that hold one: a
+    secret terraform hides transformed (``trimspace(var.pw)``, ``"Bearer ${var.tok}"``) is still
+    in plain text where it was given."""
+    return {text for text in given if len(text) >= _MIN_SWEPT and text != SENSITIVE_TEXT
+            and any(text in secret or secret in text for secret in hidden)}
 
 
 def _given_texts(variables: Mapping[str, Any], root: Mapping[str, Any]) -> set[str]:
