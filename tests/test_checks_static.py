@@ -455,6 +455,16 @@ def test_name_length_accepts_valid_and_unknown_names(tmp_path: Path) -> None:
     assert run("name-length", config, tmp_path) == []
 
 
+def test_naming_skips_a_name_holding_a_hidden_value(tmp_path: Path) -> None:
+    """A given name stored in an SSM ``String`` parameter is hidden in the plan (the provider marks
+    the parameter's value sensitive): what is left of the name cannot be judged."""
+    config = tf({"aws_s3_bucket.b": {"bucket": "(sensitive value)-data"},
+                 "aws_iam_role.r": {"name": "(sensitive value)-role"},
+                 "aws_s3_bucket.bad": {"bucket": "Payments-Data"}})
+    assert [f.address for f in run("name-length", config, tmp_path)] == ["aws_s3_bucket.bad"]
+    assert [f.address for f in run("env-suffix", config, tmp_path, env_suffix="pr7")] == ["aws_s3_bucket.bad"]
+
+
 # --- env-suffix ----------------------------------------------------------------------------
 
 

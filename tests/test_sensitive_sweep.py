@@ -143,6 +143,84 @@ def test_a_default_is_the_module_s_literal_and_a_value_given_for_the_same_variab
     assert "orders-queue-given" not in json.dumps(given)
 
 
+def _transformed_plan(given: str, hidden: str, literal: str = "") -> dict[str, Any]:
+    """``var.secret`` given as ``given``; terraform hides only its transformed copy ``hidden``
+    (a database password); ``var.label`` keeps its default ``literal``."""
+    database = _resource("aws_db_instance.d", None, {"identifier": "d", "password": hidden,
+                                                     "tags": {"Secret": given, "Label": literal}},
+                         {"password": True, "tags": {}})
+    return _plan([database], variables={"secret": {"value": given}, "label": {"value": literal}},
+                 configuration={"variables": {"secret": {}, "label": {"default": literal}}})
+
+
+@pytest.mark.parametrize(("given", "hidden"), [
+    ("Caller-Pw-Trim-4242\n", "Caller-Pw-Trim-4242"),  # trimspace(var.secret)
+    ("Caller-Tok-5151", "Bearer Caller-Tok-5151"),  # "Bearer ${var.secret}"
+    ("user:Caller-Split-6161", "Caller-Split-6161"),  # split(":", var.secret)[1]
+    ("Caller-Substr-7171-tail", "Caller-Substr-7171"),  # substr(var.secret, 0, 18)
+])
+def test_a_given_value_hidden_transformed_is_hidden_where_it_was_given(given: str, hidden: str):
+    plan = _transformed_plan(given, hidden)
+    redacted = redact_plan(plan)
+    assert redacted["variables"]["secret"] == {"value": SENSITIVE_TEXT}
+    database = redacted["planned_values"]["root_module"]["resources"][0]
+    assert database["values"]["password"] == SENSITIVE_TEXT
+    assert database["values"]["tags"]["Secret"] == SENSITIVE_TEXT
+    assert database["address"] == "aws_db_instance.d"
+    assert given not in json.dumps(redacted) and json.dumps(given)[1:-1] not in json.dumps(redacted)
+    assert redact_plan(redacted) == redacted
+
+
+def test_a_short_given_value_and_a_literal_a_hidden_text_holds_are_not_swept():
+    """``"Bearer ${var.secret}-${var.label}"``: the given ``app`` is too short to sweep and the
+    label is the module's default, not given; both stay where terraform does not mark them."""
+    plan = _transformed_plan("app", "Bearer app-orders-label", literal="orders-label")
+    redacted = redact_plan(plan)
+    assert redacted["variables"] == {"secret": {"value": "app"}, "label": {"value": "orders-label"}}
+    database = redacted["planned_values"]["root_module"]["resources"][0]
+    assert database["values"] == {"identifier": "d", "password": SENSITIVE_TEXT,
+                                  "tags": {"Secret": "app", "Label": "orders-label"}}
+
+
+LEAK_TF = AWS_PROVIDER_TF + """
+variable "pw" { type = string }
+variable "tok" { type = string }
+
+resource "aws_db_instance" "d" {
+  identifier          = "d"
+  engine              = "postgres"
+  instance_class      = "db.t3.micro"
+  allocated_storage   = 20
+  username            = "app"
+  password            = trimspace(var.pw)
+  skip_final_snapshot = true
+}
+
+resource "aws_ssm_parameter" "t" {
+  name  = "/app/t"
+  type  = "SecureString"
+  value = "Bearer ${var.tok}"
+}
+"""
+
+
+def test_values_given_and_hidden_transformed_never_reach_the_plan_cache(
+        pytester: pytest.Pytester, terraform_mirror: str, run_with_report):
+    (pytester.path / "infra").mkdir()
+    (pytester.path / "infra" / "main.tf").write_text(LEAK_TF, encoding="utf-8")
+    (pytester.path / "requirements.yaml").write_text(
+        'version: 1\napp: {entry: infra, vars: {pw: "Caller-Pw-Trim-4242\\n", tok: "Caller-Tok-5151"}}\n'
+        "requirements: [{id: R-1, description: secrets, checks: [plaintext-secrets]}]\n"
+        "checks: {select: [plaintext-secrets]}\ncoverage: {fail_under: 0}\n", encoding="utf-8")
+    result, report = run_with_report("--iac-requirements", "requirements.yaml", "--iac-cache", "on")  # CI: off
+    result.assert_outcomes(passed=1)
+    cached = [p for p in (pytester.path / ".pytest_cache").rglob("*") if p.is_file()]
+    assert any("plan" in p.parts for p in cached)
+    for secret in ("Caller-Pw-Trim-4242", "Caller-Tok-5151"):
+        assert [p for p in cached if secret in p.read_text(encoding="utf-8", errors="replace")] == []
+        assert secret not in json.dumps(report)
+
+
 QUEUES_TF = AWS_PROVIDER_TF + """
 resource "aws_sqs_queue" "q" {
   for_each = toset(["orders-queue", "billing-queue"])
