@@ -38,7 +38,7 @@ from typing import Any
 
 from pytest_iac.assertions.plan_adapter import config_address
 from pytest_iac.terraform.hcl_literal import jsonencode_literal
-from pytest_iac.terraform.sensitive import Sensitive
+from pytest_iac.terraform.sensitive import SENSITIVE, Sensitive
 from pytest_iac.terraform.unknown import Unknown
 
 __all__ = ["Supplied", "check_config"]
@@ -48,6 +48,7 @@ _NOT_ADDRESSES = frozenset({"var", "local", "path", "terraform", "self", "count"
 _LAST_KEY = re.compile(r"\[([^\]]*)\]$")
 _MODULE_NAME = re.compile(r"module\.([^.\[]+)")
 _NAMED = re.compile(r"^\$\{\s*(var|local)\.([A-Za-z_][\w-]*)(?:\.[\w-]+|\[[^\]]*\])*\s*\}$")
+_TRAVERSAL = re.compile(r"\.([\w-]+)|\[\s*\"?([^\]\"]*)\"?\s*\]")
 _REFERENCE = re.compile(r"^\$\{\s*((?:data\.)?[A-Za-z][\w-]*\.[A-Za-z_][\w-]*(?:\[[^\]]*\])?(?:\.[A-Za-z_][\w-]*)*)\s*\}$")
 _MODULE_PATH = re.compile(r"(?:module\.[^.\[]+(?:\[[^\]]*\])?\.)*")
 
@@ -111,26 +112,35 @@ class _Callers:
             return None
         kind, name = match.groups()
         if kind == "var":
-            return not self.gives(modules, name)
+            path = [a or b for a, b in _TRAVERSAL.findall(_written_text(source)[match.end(2):])]
+            return not self.gives(modules, name, path)
         local = (self.sources.get("".join(f"module.{m}." for m in modules) + "locals") or {}).get(name)
         if isinstance(local, str) and "${" not in local:
             return True
         return None if local is None else self.written(modules, local)
 
-    def gives(self, modules: list[str], variable: str) -> bool:
+    def local(self, modules: list[str], source: Any) -> Any:
+        """The value a ``${local.x}`` argument's local is written with, or None."""
+        match = _NAMED.match(_written_text(source))
+        if match is None or match.group(1) != "local":
+            return None
+        return (self.sources.get("".join(f"module.{m}." for m in modules) + "locals") or {}).get(match.group(2))
+
+    def gives(self, modules: list[str], variable: str, path: list[str] = ()) -> bool:  # type: ignore[assignment]
+        """Whether the value of ``var.<variable>`` (at ``path`` inside it) comes from the caller."""
         if not modules:
             declared = (self.root.get("variables") or {}).get(variable) or {}
             given = (self.variables.get(variable) or {}).get("value")
-            return "default" not in declared or given != declared.get("default")
-        parent = self.root
-        for name in modules[:-1]:
-            parent = ((parent.get("module_calls") or {}).get(name) or {}).get("module") or {}
-        call = (parent.get("module_calls") or {}).get(modules[-1]) or {}
-        expression = (call.get("expressions") or {}).get(variable)
-        refs = _most_specific(_references(expression))
-        if len(refs) != 1 or "constant_value" in (expression or {}):
-            return False  # the child's default, a constant the parent writes, or a mix
-        return self.written(modules[:-1], "${" + refs[0] + "}") is False
+            if "default" in declared and given == declared.get("default"):
+                return False
+            for step in path:  # a member the caller left out is an optional() default of the module
+                given = given.get(step) if isinstance(given, Mapping) else None
+            return given is not None
+        call = self.sources.get("".join(f"module.{m}." for m in modules[:-1]) + f"module.{modules[-1]}") or {}
+        argument = call.get(variable)
+        if _NAMED.match(_written_text(argument)) is None:
+            return False  # the child's default, a constant, or an expression the parent writes
+        return self.written(modules[:-1], argument) is False
 
 
 class _Instance:
@@ -213,7 +223,7 @@ def _encoded(value: str, source: Any, instance: _Instance) -> str | None:
     if written is None:
         return None
     if isinstance(value, (Unknown, Sensitive)):
-        return written
+        return json.dumps(_resolved(json.loads(written), instance, isinstance(value, Sensitive)))
     try:
         planned = json.loads(value)
     except ValueError:
@@ -230,6 +240,22 @@ def _merged(planned: Any, written: Any, instance: _Instance) -> Any:
                                      or instance.callers.written(instance.modules, written) is False):
         return written
     return planned
+
+
+def _resolved(written: Any, instance: _Instance, sensitive: bool) -> Any:
+    """``${local.x}`` / ``${var.x}`` parts whose value the module's files hold, as that value:
+    the local's literal, or (in a sensitive value, whose parts terraform hides) the marker's
+    text, a literal the checks judge."""
+    if isinstance(written, dict):
+        return {k: _resolved(v, instance, sensitive) for k, v in written.items()}
+    if isinstance(written, list):
+        return [_resolved(v, instance, sensitive) for v in written]
+    if not isinstance(written, str) or instance.callers.written(instance.modules, written) is not True:
+        return written
+    if sensitive:
+        return str(SENSITIVE)
+    local = instance.callers.local(instance.modules, written)
+    return local if local is not None and "${" not in json.dumps(local) else written
 
 
 def _supplied(value: Any) -> Any:
@@ -250,7 +276,9 @@ def _items(value: list[Any], expression: Any, source: Any) -> list[tuple[Any, An
     literals written there agree with the plan; otherwise with nothing (judged as planned)."""
     if isinstance(expression, list):  # nested blocks
         sources = source if isinstance(source, list) and len(source) == len(expression) else [None] * len(expression)
-        if len(expression) == 1 and len(value) == 1:
+        if len(expression) != len(value):  # a dynamic block made some: what is written does not tell which
+            return [(None, None)] * len(value)
+        if len(expression) == 1:
             return [(expression[0], sources[0])]
         pairs = []
         for item in value:
@@ -258,6 +286,8 @@ def _items(value: list[Any], expression: Any, source: Any) -> list[tuple[Any, An
             pairs.append((expression[matching[0]], sources[matching[0]]) if len(matching) == 1 else (None, None))
         return pairs
     written = _written_list(source) or []
+    if written and len(written) != len(value):
+        return [(expression, None)] * len(value)
     pairs = []
     for item in value:
         matching = [w for w in written if _agrees(w, item)]

@@ -62,7 +62,7 @@ class PlanSynthesis(Synthesis):
             if not directory.is_dir():
                 continue
             for block in module_blocks(directory):
-                if block.kind in ("resource", "data") and isinstance(block.body, dict):
+                if block.kind in ("resource", "data", "module") and isinstance(block.body, dict):
                     sources[prefix + block.address] = block.body
             sources[prefix + "locals"] = module_locals(directory)  # no block address lacks a dot
         return sources
