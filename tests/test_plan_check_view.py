@@ -399,3 +399,17 @@ def test_a_jsonencode_policy_around_a_value_known_after_apply_is_still_judged(
     # the document is judged where it is defined, not again in the policy that uses its json
     assert sorted(f["address"] for f in findings) == ["aws_iam_role_policy.wild", "data.aws_iam_policy_document.wide"]
     assert all("'s3:*'" in f["message"] for f in findings)
+
+
+def test_a_member_of_a_given_variable_is_the_callers_unless_the_caller_left_it_out():
+    from pytest_iac.assertions.plan_check_view import _Callers
+
+    declared = {"variables": {"db": {}, "tokens": {}, "region": {"default": "eu-west-1"}}}
+    given = {"db": {"value": {"user": "app", "password": None}}, "tokens": {"value": ["a-long-token-1"]},
+             "region": {"value": "eu-west-1"}}
+    callers = _Callers(declared, given, {})
+    assert callers.written([], "${var.db.user}") is False  # given by the tests
+    assert callers.written([], "${var.db.password}") is True  # left to an optional() default of the module
+    assert callers.written([], '${var.tokens[0]}') is False
+    assert callers.written([], "${var.region}") is True  # the default: written in the module
+    assert callers.written([], "${aws_s3_bucket.b.id}") is None

@@ -17,10 +17,15 @@ unencrypted. This view gives the checks what they expect:
 - an argument written as one reference to a resource or data source is that reference, even when
   the plan knows its value (``policy = data.aws_iam_policy_document.x.json`` is judged where the
   document is defined, not twice);
-- a ``jsonencode({...})`` argument is the JSON of its literal parts, read from the module's
-  source (``terraform.hcl_literal``), with ``${...}`` where terraform computes;
-- a string written as one ``var.x`` whose value the caller gives (the tests' variables, passed on
-  by parent modules; not a default, not a constant in a parent's ``module`` block) is
+- a ``jsonencode({...})`` argument the plan does not know is the JSON of its literal parts, read
+  from the module's source (``terraform.hcl_literal``), with ``${...}`` where terraform computes;
+  one the plan knows keeps its planned JSON but for the parts the source names as a caller's
+  variable or a resource;
+- items of a set (security group rules) are paired with what is written by their literals, not by
+  position (terraform sorts them); a dynamic block's items are not paired at all;
+- a value written as one ``var.x`` (or a local holding one) whose value the caller gives (the
+  tests' variables, passed on by parent modules as bare ``var.x``; not a default, an
+  ``optional()`` default, or a constant or expression in a parent's ``module`` block) is
   ``Supplied``: a value, but not one written in the module (``plaintext-secrets`` does not report
   it). This is read from the module's source, member by member, so a literal next to a variable
   in the same map is still a literal.
@@ -134,7 +139,10 @@ class _Callers:
             if "default" in declared and given == declared.get("default"):
                 return False
             for step in path:  # a member the caller left out is an optional() default of the module
-                given = given.get(step) if isinstance(given, Mapping) else None
+                if isinstance(given, list) and step.isdigit():
+                    given = given[int(step)] if int(step) < len(given) else None
+                else:
+                    given = given.get(step) if isinstance(given, Mapping) else None
             return given is not None
         call = self.sources.get("".join(f"module.{m}." for m in modules[:-1]) + f"module.{modules[-1]}") or {}
         argument = call.get(variable)
