@@ -119,17 +119,20 @@ class _Callers:
         if kind == "var":
             path = [a or b for a, b in _TRAVERSAL.findall(_written_text(source)[match.end(2):])]
             return not self.gives(modules, name, path)
-        local = (self.sources.get("".join(f"module.{m}." for m in modules) + "locals") or {}).get(name)
+        local = self._locals(modules).get(name)
         if isinstance(local, str) and "${" not in local:
             return True
         return None if local is None else self.written(modules, local)
+
+    def _locals(self, modules: list[str]) -> Mapping[str, Any]:
+        return self.sources.get(_prefix(modules) + "locals") or {}
 
     def local(self, modules: list[str], source: Any) -> Any:
         """The value a ``${local.x}`` argument's local is written with, or None."""
         match = _NAMED.match(_written_text(source))
         if match is None or match.group(1) != "local":
             return None
-        return (self.sources.get("".join(f"module.{m}." for m in modules) + "locals") or {}).get(match.group(2))
+        return self._locals(modules).get(match.group(2))
 
     def gives(self, modules: list[str], variable: str, path: list[str] = ()) -> bool:  # type: ignore[assignment]
         """Whether the value of ``var.<variable>`` (at ``path`` inside it) comes from the caller."""
@@ -144,11 +147,16 @@ class _Callers:
                 else:
                     given = given.get(step) if isinstance(given, Mapping) else None
             return given is not None
-        call = self.sources.get("".join(f"module.{m}." for m in modules[:-1]) + f"module.{modules[-1]}") or {}
+        call = self.sources.get(_prefix(modules[:-1]) + f"module.{modules[-1]}") or {}
         argument = call.get(variable)
         if _NAMED.match(_written_text(argument)) is None:
             return False  # the child's default, a constant, or an expression the parent writes
         return self.written(modules[:-1], argument) is False
+
+
+def _prefix(modules: list[str]) -> str:
+    """The source key prefix of a module path: ``["a", "b"]`` -> ``module.a.module.b.``."""
+    return "".join(f"module.{m}." for m in modules)
 
 
 class _Instance:

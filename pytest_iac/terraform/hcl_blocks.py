@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -60,11 +62,25 @@ def module_files(directory: Path) -> list[Path]:
 def module_blocks(directory: Path) -> list[Block]:
     """Every block of the module in ``directory``, in file and line order."""
     blocks: list[Block] = []
-    for path in module_files(directory):
-        text = path.read_text(encoding="utf-8", errors="replace")
-        parsed = _parse_json(text) if path.name.endswith(".json") else _parse_hcl(text)
+    for path, text, parsed in _parsed_files(directory):
         blocks.extend(_blocks(parsed, text, path) if parsed is not None else _scan(text, path))
     return sorted(blocks, key=lambda b: (str(b.file), b.line))
+
+
+def _parsed_files(directory: Path) -> Iterator[tuple[Path, str, dict[str, Any] | None]]:
+    """(path, text, what the parser gave or None) of each file of the module."""
+    for path in module_files(directory):
+        stat = path.stat()
+        yield (path, *_parsed(str(path), stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=512)
+def _parsed(path: str, mtime_ns: int, size: int) -> tuple[str, dict[str, Any] | None]:
+    """One file read and parsed once per version: a run reads a module's blocks, backend,
+    locals and providers (plan, checks, block coverage), and parsing HCL is the costly part.
+    Callers only read what it returns."""
+    text = Path(path).read_text(encoding="utf-8", errors="replace")
+    return text, _parse_json(text) if path.endswith(".json") else _parse_hcl(text)
 
 
 def _parse_hcl(text: str) -> dict[str, Any] | None:
@@ -98,9 +114,7 @@ def _unquote(label: str) -> str:
 def _terraform_blocks(directory: Path) -> list[dict[str, Any]]:
     """The ``terraform { ... }`` blocks of a module's files, as the parser gives them."""
     found = []
-    for path in module_files(directory):
-        text = path.read_text(encoding="utf-8", errors="replace")
-        parsed = _parse_json(text) if path.name.endswith(".json") else _parse_hcl(text)
+    for _, text, parsed in _parsed_files(directory):
         header = _BACKEND_HEADER.search(text) if parsed is None else None
         if header:  # no parser: the type only, its settings unknown
             found.append({"cloud": [{}]} if header.group(2) else {"backend": [{header.group(1): {}}]})
@@ -148,9 +162,7 @@ def _as_list(value: Any) -> list[Any]:
 def module_locals(directory: Path) -> dict[str, Any]:
     """The ``locals`` of one module as written: name -> value (``${...}`` for an expression)."""
     found: dict[str, Any] = {}
-    for path in module_files(directory):
-        text = path.read_text(encoding="utf-8", errors="replace")
-        parsed = _parse_json(text) if path.name.endswith(".json") else _parse_hcl(text)
+    for _, _, parsed in _parsed_files(directory):
         for block in (parsed or {}).get("locals", []) or []:
             for name, value in (block.items() if isinstance(block, dict) else ()):
                 if not name.startswith("__"):
